@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * x86 core: picks the vendor backend and keeps VMX/SVM operation enabled on
+ * every online CPU exactly while at least one VM exists, so that hv coexists
+ * with kvm_intel/kvm_amd, which do the same.
+ */
+#define pr_fmt(fmt) "hv: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/syscore_ops.h>
+#include <linux/sysfs.h>
+
+#include <linux/hv.h>
+
+#include "../../../virt/hv/hv.h"
+#include "x86.h"
+
+static struct hv_x86_ops *hv_ops;
+
+/*
+ * hv_hw_users counts VMs; the hardware is on while it is non-zero.  Taken with
+ * cpus_read_lock() held (outside hv_hw_lock) when enabling across CPUs, and by
+ * the hotplug callbacks, which run with the hotplug lock held for write.
+ */
+static DEFINE_MUTEX(hv_hw_lock);
+static unsigned int hv_hw_users;
+static bool hv_hw_rebooting;
+static enum cpuhp_state hv_cpuhp_state;
+static DEFINE_PER_CPU(bool, hv_hw_enabled);
+
+static int hv_hw_enable_this_cpu(void)
+{
+	int r;
+
+	if (__this_cpu_read(hv_hw_enabled))
+		return 0;
+	r = hv_ops->hardware_enable();
+	if (r) {
+		pr_warn_ratelimited("%s is in use by another hypervisor on CPU %d; VM not created\n",
+				    hv_ops->backend == HV_BACKEND_VMX ? "VT-x" : "AMD-V",
+				    raw_smp_processor_id());
+		return r;
+	}
+	__this_cpu_write(hv_hw_enabled, true);
+	return 0;
+}
+
+static void hv_hw_disable_this_cpu(void)
+{
+	if (!__this_cpu_read(hv_hw_enabled))
+		return;
+	hv_ops->hardware_disable();
+	__this_cpu_write(hv_hw_enabled, false);
+}
+
+static void hv_hw_enable_ipi(void *failed)
+{
+	if (hv_hw_enable_this_cpu())
+		atomic_inc(failed);
+}
+
+static void hv_hw_disable_ipi(void *unused)
+{
+	hv_hw_disable_this_cpu();
+}
+
+int hv_arch_hw_get(void)
+{
+	atomic_t failed = ATOMIC_INIT(0);
+	int r = 0;
+
+	cpus_read_lock();
+	mutex_lock(&hv_hw_lock);
+	if (hv_hw_rebooting) {
+		r = -EBUSY;
+	} else if (hv_hw_users++ == 0) {
+		on_each_cpu(hv_hw_enable_ipi, &failed, 1);
+		if (atomic_read(&failed)) {
+			hv_hw_users = 0;
+			on_each_cpu(hv_hw_disable_ipi, NULL, 1);
+			r = -EBUSY;
+		}
+	}
+	mutex_unlock(&hv_hw_lock);
+	cpus_read_unlock();
+	return r;
+}
+
+void hv_arch_hw_put(void)
+{
+	cpus_read_lock();
+	mutex_lock(&hv_hw_lock);
+	if (!WARN_ON_ONCE(!hv_hw_users) && --hv_hw_users == 0)
+		on_each_cpu(hv_hw_disable_ipi, NULL, 1);
+	mutex_unlock(&hv_hw_lock);
+	cpus_read_unlock();
+}
+
+unsigned int hv_arch_hw_enabled_cpus(void)
+{
+	unsigned int cpu, n = 0;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu(hv_hw_enabled, cpu);
+	return n;
+}
+
+/* Hotplug callbacks run on the CPU going up or down. */
+static int hv_cpu_online(unsigned int cpu)
+{
+	int r;
+
+	r = hv_ops->check_processor_compat();
+	if (r)
+		return r;
+	mutex_lock(&hv_hw_lock);
+	if (hv_hw_users && !hv_hw_rebooting) {
+		local_irq_disable();
+		r = hv_hw_enable_this_cpu();
+		local_irq_enable();
+	}
+	mutex_unlock(&hv_hw_lock);
+	return r;
+}
+
+static int hv_cpu_offline(unsigned int cpu)
+{
+	mutex_lock(&hv_hw_lock);
+	local_irq_disable();
+	hv_hw_disable_this_cpu();
+	local_irq_enable();
+	mutex_unlock(&hv_hw_lock);
+	return 0;
+}
+
+/*
+ * VMX operation blocks INIT, so a CPU left in it cannot be restarted: leave
+ * it on every CPU before reboot, and refuse new VMs from then on.
+ */
+static int hv_reboot(struct notifier_block *nb, unsigned long code, void *unused)
+{
+	mutex_lock(&hv_hw_lock);
+	hv_hw_rebooting = true;
+	on_each_cpu(hv_hw_disable_ipi, NULL, 1);
+	mutex_unlock(&hv_hw_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block hv_reboot_nb = {
+	.notifier_call = hv_reboot,
+	.priority = 0,
+};
+
+/* Suspend runs on the last online CPU with interrupts off; others are down. */
+static int hv_suspend(void)
+{
+	hv_hw_disable_this_cpu();
+	return 0;
+}
+
+static void hv_resume(void)
+{
+	if (hv_hw_users)
+		WARN_ON_ONCE(hv_hw_enable_this_cpu());
+}
+
+static struct syscore_ops hv_syscore_ops = {
+	.suspend = hv_suspend,
+	.resume = hv_resume,
+};
+
+long hv_arch_check_extension(struct hv_vm *vm, long ext)
+{
+	switch (ext) {
+	case HV_CAP_BACKEND:
+		return hv_ops->backend;
+	default:
+		return 0;
+	}
+}
+
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hv_ops->name);
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t features_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return hv_ops->show_features(buf, PAGE_SIZE);
+}
+static DEVICE_ATTR_RO(features);
+
+static ssize_t caps_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return hv_ops->show_caps(buf, PAGE_SIZE);
+}
+static DEVICE_ATTR_RO(caps);
+
+static ssize_t hw_enabled_cpus_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hv_arch_hw_enabled_cpus());
+}
+static DEVICE_ATTR_RO(hw_enabled_cpus);
+
+static struct attribute *hv_arch_attrs[] = {
+	&dev_attr_backend.attr,
+	&dev_attr_features.attr,
+	&dev_attr_caps.attr,
+	&dev_attr_hw_enabled_cpus.attr,
+	NULL,
+};
+
+const struct attribute_group hv_arch_attr_group = {
+	.attrs = hv_arch_attrs,
+};
+
+int hv_arch_init(void)
+{
+	int r;
+
+	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL ||
+	    boot_cpu_data.x86_vendor == X86_VENDOR_CENTAUR ||
+	    boot_cpu_data.x86_vendor == X86_VENDOR_ZHAOXIN)
+		hv_ops = &hv_vmx_ops;
+	else if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
+		 boot_cpu_data.x86_vendor == X86_VENDOR_HYGON)
+		hv_ops = &hv_svm_ops;
+	else {
+		pr_err("no VT-x or AMD-V: unsupported CPU vendor\n");
+		return -ENODEV;
+	}
+
+	r = hv_ops->hardware_setup();
+	if (r)
+		return r;
+
+	/* Checks every online CPU now, and each CPU that comes up later. */
+	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "hv:online",
+			      hv_cpu_online, hv_cpu_offline);
+	if (r < 0) {
+		pr_err("%s capabilities differ between CPUs or CPU hotplug setup failed (%d)\n",
+		       hv_ops->name, r);
+		goto err_unsetup;
+	}
+	hv_cpuhp_state = r;
+	register_reboot_notifier(&hv_reboot_nb);
+	register_syscore_ops(&hv_syscore_ops);
+	return 0;
+
+err_unsetup:
+	hv_ops->hardware_unsetup();
+	return r;
+}
+
+void hv_arch_exit(void)
+{
+	unregister_syscore_ops(&hv_syscore_ops);
+	unregister_reboot_notifier(&hv_reboot_nb);
+	cpuhp_remove_state(hv_cpuhp_state);
+	hv_ops->hardware_unsetup();
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * hv extensions to the KVM ABI.
+ *
+ * /dev/hv speaks the KVM ioctl ABI of <linux/kvm.h> (API version 12) for the
+ * subset documented in Documentation/virt/hv/api.rst.  Everything hv adds
+ * lives here, under an ioctl type code and a capability range of its own
+ * that never collide with upstream KVM.
+ */
+#ifndef _UAPI_LINUX_HV_H
+#define _UAPI_LINUX_HV_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* ioctl type code of hv's own ioctls (KVM's is 0xAE). */
+#define HVIO			0xEA
+
+/*
+ * hv capabilities, queried with KVM_CHECK_EXTENSION like KVM's.  KVM's
+ * capability numbers are small integers; hv's start far above them.
+ */
+#define HV_CAP_BASE		0x48560000	/* "HV" */
+
+/*
+ * HV_CAP_BACKEND: the hardware backend of this host, one of HV_BACKEND_*.
+ * Always present.
+ */
+#define HV_CAP_BACKEND		(HV_CAP_BASE + 0)
+#define HV_BACKEND_VMX		1
+#define HV_BACKEND_SVM		2
+
+#endif /* _UAPI_LINUX_HV_H */
