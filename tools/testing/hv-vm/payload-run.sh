@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# Runs inside a test machine as /hv/run.sh (see CONTRACT.txt): loads hv.ko,
+# runs every selftest, unloads hv.ko.  Setup and teardown report as KTAP
+# suites of their own so that a failed insmod is a failure, not silence.
+cd /hv || exit 1
+export HV_MODULE=/hv/hv.ko
+export HV_TEST_TIMEOUT="${HV_TEST_TIMEOUT:-600}"
+
+ktap_line() { # n ok|not-ok description
+	if [ "$2" = ok ]; then echo "ok $1 $3"; else echo "not ok $1 $3"; fi
+}
+
+echo "KTAP version 1"
+echo "# hv-vm setup"
+echo "1..3"
+modprobe msr >/dev/null 2>&1
+if [ -e /dev/cpu/0/msr ]; then ktap_line 1 ok "msr driver loaded"
+else ktap_line 1 not-ok "msr driver loaded"; fi
+if grep -qw svm /proc/cpuinfo; then kvm=kvm_amd; else kvm=kvm_intel; fi
+if modprobe $kvm && [ -e /dev/kvm ]; then ktap_line 2 ok "$kvm loaded as the side-by-side baseline"
+else ktap_line 2 not-ok "$kvm loaded as the side-by-side baseline"; fi
+if insmod /hv/hv.ko && [ -c /dev/hv ]; then
+	ktap_line 3 ok "insmod hv.ko creates /dev/hv"
+else
+	ktap_line 3 not-ok "insmod hv.ko creates /dev/hv"
+	exit 1
+fi
+
+rc=0
+for t in /hv/selftests/*_test; do
+	"$t" || rc=1
+done
+
+echo "KTAP version 1"
+echo "# hv-vm teardown"
+echo "1..1"
+if rmmod hv && [ ! -e /dev/hv ]; then ktap_line 1 ok "rmmod hv.ko after the suite"
+else ktap_line 1 not-ok "rmmod hv.ko after the suite"; rc=1; fi
+exit $rc
