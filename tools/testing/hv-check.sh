@@ -75,8 +75,9 @@ run_machine() { # name
 	case $name in
 	qemu-la57) "$vm/run-qemu.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" --paging 5 ;;
 	qemu-4lvl) "$vm/run-qemu.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" --paging 4 ;;
-	bochs-vmx) "$vm/run-bochs.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" \
-			--workdir "$out/bochs" --fastkernel "$top/build/fastkernel/vmlinuz-$KVER" ;;
+	bochs-vmx) HV_VM_CACHE="$top/build/fastkernel" \
+		"$vm/run-bochs.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" \
+			--workdir "$out/bochs" ;;
 	*) echo "unknown machine $name" >"$log"; return 1 ;;
 	esac >"$out/$name.runner.log" 2>&1 || rc=$?
 	return $rc
@@ -90,12 +91,12 @@ machine_expect() { # name log
 	qemu-4lvl) backend=svm la57=0 ;;
 	bochs-vmx) backend=vmx la57=0 ;;
 	esac
-	if grep -q "^HV-VM: boot .* la57=$la57" "$log"; then
+	if tr -d '\r' <"$log" | grep -q "^HV-VM: boot .* la57=$la57"; then
 		record PASS "$name" "host kernel runs with la57=$la57"
 	else
 		record FAIL "$name" "host kernel paging: want la57=$la57, got '$(grep -m1 '^HV-VM: boot' "$log")'"
 	fi
-	if grep -q "^# hv backend: $backend\$" "$log"; then
+	if tr -d '\r' <"$log" | grep -q "^# hv backend: $backend\$"; then
 		record PASS "$name" "hv chose the $backend backend"
 	else
 		record FAIL "$name" "hv did not report backend $backend"
