@@ -25,11 +25,30 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
 
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define scnprintf	hv_scnprintf
+
+#ifndef fallthrough
+#define fallthrough	__attribute__((__fallthrough__))
+#endif
+
+/*
+ * Single, untorn accesses to memory that other agents (here: the CPU's page
+ * walker) read or write concurrently.  Scalar types only.
+ */
+#ifndef READ_ONCE
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#endif
+#ifndef WRITE_ONCE
+#define WRITE_ONCE(x, val)	(*(volatile __typeof__(x) *)&(x) = (val))
+#endif
 
 /* Like the kernel's: returns the number of characters actually written. */
 static inline int hv_scnprintf(char *buf, size_t size, const char *fmt, ...)
