@@ -38,8 +38,7 @@ static long hv_dev_ioctl(struct file *filp, unsigned int ioctl, unsigned long ar
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return arg ? -EINVAL : HV_VCPU_MMAP_PAGES * PAGE_SIZE;
 	default:
-		/* What KVM's x86 system ioctl handler answers. */
-		return -EINVAL;
+		return hv_arch_dev_ioctl(ioctl, arg);
 	}
 }
 

@@ -14,13 +14,13 @@
 #include <linux/reboot.h>
 #include <linux/syscore_ops.h>
 #include <linux/sysfs.h>
+#include <linux/uaccess.h>
 
 #include <linux/hv.h>
 
-#include "../../../virt/hv/hv.h"
 #include "x86.h"
 
-static struct hv_x86_ops *hv_ops;
+const struct hv_x86_ops *hv_ops;
 
 /*
  * hv_hw_users counts VMs; the hardware is on while it is non-zero.  Taken with
@@ -176,11 +176,58 @@ static struct syscore_ops hv_syscore_ops = {
 
 long hv_arch_check_extension(struct hv_vm *vm, long ext)
 {
+	/* Nothing below works on a backend that cannot run vCPUs yet. */
+	bool vcpus = hv_ops->run;
+
 	switch (ext) {
 	case HV_CAP_BACKEND:
 		return hv_ops->backend;
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_MP_STATE:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+		return vcpus;
+	case KVM_CAP_NR_MEMSLOTS:
+		return vcpus ? HV_MAX_MEMSLOTS : 0;
+	case KVM_CAP_NR_VCPUS:
+	case KVM_CAP_MAX_VCPUS:
+		return vcpus ? HV_MAX_VCPUS : 0;
+	case KVM_CAP_MAX_VCPU_ID:
+		return vcpus ? HV_MAX_VCPUS : 0;
 	default:
 		return 0;
+	}
+}
+
+long hv_arch_dev_ioctl(unsigned int ioctl, unsigned long arg)
+{
+	/* What KVM's x86 system ioctl handler answers to the unknown. */
+	return -EINVAL;
+}
+
+long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int ioctl, unsigned long arg)
+{
+	u64 addr;
+
+	switch (ioctl) {
+	case KVM_SET_TSS_ADDR:
+		/*
+		 * Only VT-x without unrestricted guest needs a real-mode TSS;
+		 * hv requires unrestricted guest, so it keeps KVM's check only.
+		 */
+		return arg > (unsigned int)(-3 * PAGE_SIZE) ? -EINVAL : 0;
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		if (copy_from_user(&addr, (void __user *)arg, sizeof(addr)))
+			return -EFAULT;
+		/* As KVM: only before the first vCPU exists. */
+		return atomic_read(&vm->nr_vcpus) ? -EINVAL : 0;
+	default:
+		/* What KVM's x86 VM ioctl handler answers to the unknown. */
+		return -ENOTTY;
 	}
 }
 

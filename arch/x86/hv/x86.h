@@ -1,12 +1,132 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * x86 core of hv.  A vendor backend (vmx/, svm/) is one ops table: the
- * mechanics of one vendor's hardware, no policy.
+ * mechanics of one vendor's hardware, no policy.  The core owns the vCPU's
+ * general-purpose registers and decides what every exit means.
  */
 #ifndef HV_X86_H
 #define HV_X86_H
 
+#include <linux/kvm.h>
 #include <linux/types.h>
+#include <asm/fpu/api.h>
+
+#include "../../../virt/hv/hv.h"
+#include "mmu/tdp.h"
+
+struct hv_x86_vcpu;
+
+/* Guest state kept by the backend (VMCB/VMCS), reached through ops. */
+enum hv_x86_reg {
+	HV_REG_RIP,
+	HV_REG_RFLAGS,
+	HV_REG_CR0,
+	HV_REG_CR2,
+	HV_REG_CR3,
+	HV_REG_CR4,
+	HV_REG_EFER,
+	HV_REG_PAT,
+};
+
+/* KVM's order of segments in struct kvm_sregs. */
+enum hv_seg {
+	HV_SEG_CS,
+	HV_SEG_DS,
+	HV_SEG_ES,
+	HV_SEG_FS,
+	HV_SEG_GS,
+	HV_SEG_SS,
+	HV_SEG_TR,
+	HV_SEG_LDTR,
+	HV_NR_SEGS
+};
+
+/* Hardware order of the general-purpose registers. */
+enum hv_gpr {
+	HV_RAX, HV_RCX, HV_RDX, HV_RBX, HV_RSP, HV_RBP, HV_RSI, HV_RDI,
+	HV_R8, HV_R9, HV_R10, HV_R11, HV_R12, HV_R13, HV_R14, HV_R15,
+	HV_NR_GPRS
+};
+
+/* What a backend decodes its exit into; the core handles it. */
+enum hv_exit_reason {
+	HV_EXIT_NONE,		/* host interrupt or NMI: just enter again */
+	HV_EXIT_CPUID,
+	HV_EXIT_HLT,
+	HV_EXIT_IO,
+	HV_EXIT_NPF,		/* nested page fault / EPT violation */
+	HV_EXIT_MSR_READ,
+	HV_EXIT_MSR_WRITE,
+	HV_EXIT_SHUTDOWN,	/* triple fault */
+	HV_EXIT_HYPERCALL,	/* VMMCALL / VMCALL */
+	HV_EXIT_XSETBV,
+	HV_EXIT_IRQ_WINDOW,
+	HV_EXIT_UD,		/* an instruction the guest may not run: #UD */
+	HV_EXIT_FAIL_ENTRY,	/* hardware refused the guest state */
+	HV_EXIT_UNHANDLED,	/* an exit hv does not expect */
+};
+
+struct hv_exit {
+	enum hv_exit_reason reason;
+	u64 hw_reason;		/* the vendor's exit code, for reports */
+	u64 next_rip;		/* 0: the hardware did not say */
+	union {
+		struct {
+			u16 port;
+			u8 size;	/* 1, 2 or 4 */
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool write;
+			bool fetch;
+			bool present;	/* a translation existed (permission fault) */
+		} npf;
+	};
+};
+
+/* An exit to userspace whose completion waits for the next KVM_RUN. */
+enum hv_pending {
+	HV_PENDING_NONE,
+	HV_PENDING_PIO_IN,	/* copy the PIO data page into RAX */
+	HV_PENDING_SKIP,	/* only advance RIP (PIO out) */
+};
+
+/* Zeroed pages for TDP tables, filled before mmu_lock is taken. */
+struct hv_table_cache {
+	void *pages[HV_PTE_MAX_LEVELS];
+	int nr;
+};
+
+struct hv_x86_vcpu {
+	struct hv_vcpu *vcpu;
+	u64 gprs[HV_NR_GPRS];
+	struct hv_exit exit;
+	enum hv_pending pending;
+	u64 pending_rip;	/* RIP after the pending instruction */
+
+	struct kvm_cpuid_entry2 *cpuid;
+	unsigned int cpuid_nent;
+	u32 mp_state;
+	u64 apic_base;
+	u64 cr8;
+	u64 xcr0;
+	struct hv_table_cache table_cache;
+	/* The guest's FPU/XSAVE state: in the CPU during KVM_RUN. */
+	struct fpu_guest guest_fpu;
+
+	void *backend;		/* struct hv_svm_vcpu or struct hv_vmx_vcpu */
+};
+
+struct hv_x86_vm {
+	struct hv_vm *vm;
+	struct hv_tdp tdp;
+	/* The faulting vCPU's cache while it maps (mmu_lock); NULL at setup. */
+	struct hv_table_cache *cache;
+	bool destroying;
+};
 
 struct hv_x86_ops {
 	const char *name;		/* "vmx" or "svm" */
@@ -32,9 +152,67 @@ struct hv_x86_ops {
 	/* sysfs report: feature names on one line, and raw key=value caps. */
 	int (*show_features)(char *buf, size_t size);
 	int (*show_caps)(char *buf, size_t size);
+
+	/* Two-dimensional paging: entry format and depth for new VMs. */
+	const struct hv_pte_format *tdp_format;
+	int (*tdp_levels)(void);
+
+	int (*vcpu_create)(struct hv_x86_vcpu *v);
+	void (*vcpu_free)(struct hv_x86_vcpu *v);
+	/* Architectural reset state (power-on values). */
+	void (*vcpu_reset)(struct hv_x86_vcpu *v);
+	void (*set_tdp_root)(struct hv_x86_vcpu *v, u64 root_pa);
+	/*
+	 * Enters the guest once with interrupts and preemption off, and
+	 * decodes the exit into v->exit.  Serves HV_REQ_TLB_FLUSH first.
+	 */
+	void (*run)(struct hv_x86_vcpu *v, bool flush_tlb);
+
+	u64 (*get_reg)(struct hv_x86_vcpu *v, enum hv_x86_reg reg);
+	void (*set_reg)(struct hv_x86_vcpu *v, enum hv_x86_reg reg, u64 val);
+	void (*get_segment)(struct hv_x86_vcpu *v, struct kvm_segment *s,
+			    enum hv_seg seg);
+	void (*set_segment)(struct hv_x86_vcpu *v, const struct kvm_segment *s,
+			    enum hv_seg seg);
+	void (*get_dtable)(struct hv_x86_vcpu *v, struct kvm_dtable *dt, bool idt);
+	void (*set_dtable)(struct hv_x86_vcpu *v, const struct kvm_dtable *dt,
+			   bool idt);
+	/* Queues an exception for the next entry. */
+	void (*inject_exception)(struct hv_x86_vcpu *v, u8 vector,
+				 bool has_error, u32 error);
 };
 
+extern const struct hv_x86_ops *hv_ops;
 extern struct hv_x86_ops hv_vmx_ops;
 extern struct hv_x86_ops hv_svm_ops;
+
+static inline struct hv_x86_vcpu *to_x86(struct hv_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+static inline struct hv_x86_vm *to_x86_vm(struct hv_vm *vm)
+{
+	return vm->arch;
+}
+
+static inline u64 hv_rip(struct hv_x86_vcpu *v)
+{
+	return hv_ops->get_reg(v, HV_REG_RIP);
+}
+
+/* arch/x86/hv/mmu/mmu.c */
+int hv_mmu_vm_init(struct hv_vm *vm);
+void hv_mmu_vm_destroy(struct hv_vm *vm);
+/* Returns 1 to enter again, 0 for an exit to userspace, <0 for KVM_RUN. */
+int hv_mmu_page_fault(struct hv_x86_vcpu *v);
+void hv_mmu_vcpu_free_cache(struct hv_x86_vcpu *v);
+
+/* arch/x86/hv/exits.c */
+int hv_handle_exit(struct hv_x86_vcpu *v);
+int hv_complete_userspace_exit(struct hv_x86_vcpu *v);
+int hv_internal_error(struct hv_x86_vcpu *v, u32 suberror);
+/* An access the MMU cannot map: MMIO, or a write to a read-only slot. */
+int hv_emulate_mmio(struct hv_x86_vcpu *v);
 
 #endif /* HV_X86_H */

@@ -16,12 +16,11 @@
 
 #include <linux/hv.h>
 
-#include "../x86.h"
-#include "svm_caps.h"
+#include "svm.h"
 
-static struct hv_svm_caps hv_svm_caps;
+struct hv_svm_caps hv_svm_caps;
 static u32 hv_svm_cpuid[3];	/* CPUID 0x8000000A EAX, EBX, EDX of the boot CPU */
-static DEFINE_PER_CPU(struct page *, hv_svm_hsave);
+DEFINE_PER_CPU(struct hv_svm_cpu, hv_svm_cpu);
 
 static void hv_svm_read_cpuid(u32 *regs)
 {
@@ -60,14 +59,19 @@ static int hv_svm_check_processor_compat(void)
 	return 0;
 }
 
-static void hv_svm_free_hsave(void)
+static void hv_svm_free_cpus(void)
 {
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		if (per_cpu(hv_svm_hsave, cpu))
-			__free_page(per_cpu(hv_svm_hsave, cpu));
-		per_cpu(hv_svm_hsave, cpu) = NULL;
+		struct hv_svm_cpu *sd = per_cpu_ptr(&hv_svm_cpu, cpu);
+
+		if (sd->hsave)
+			__free_page(sd->hsave);
+		if (sd->host_save)
+			__free_page(sd->host_save);
+		sd->hsave = NULL;
+		sd->host_save = NULL;
 	}
 }
 
@@ -93,14 +97,19 @@ static int hv_svm_hardware_setup(void)
 	}
 
 	for_each_possible_cpu(cpu) {
-		struct page *page = alloc_pages_node(cpu_to_node(cpu),
-						     GFP_KERNEL | __GFP_ZERO, 0);
+		struct hv_svm_cpu *sd = per_cpu_ptr(&hv_svm_cpu, cpu);
 
-		if (!page) {
-			hv_svm_free_hsave();
+		sd->hsave = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+		sd->host_save = alloc_pages_node(cpu_to_node(cpu), GFP_KERNEL | __GFP_ZERO, 0);
+		if (!sd->hsave || !sd->host_save) {
+			hv_svm_free_cpus();
 			return -ENOMEM;
 		}
-		per_cpu(hv_svm_hsave, cpu) = page;
+	}
+	r = hv_svm_vcpu_setup();
+	if (r) {
+		hv_svm_free_cpus();
+		return r;
 	}
 	pr_info("AMD-V: SVM revision %u, %u ASIDs, features: %s%s%s\n",
 		hv_svm_caps.revision, hv_svm_caps.nr_asids,
@@ -112,7 +121,8 @@ static int hv_svm_hardware_setup(void)
 
 static void hv_svm_hardware_unsetup(void)
 {
-	hv_svm_free_hsave();
+	hv_svm_vcpu_unsetup();
+	hv_svm_free_cpus();
 }
 
 static int hv_svm_hardware_enable(void)
@@ -124,7 +134,10 @@ static int hv_svm_hardware_enable(void)
 	if (efer & HV_EFER_SVME)
 		return -EBUSY;
 	wrmsrl(HV_MSR_EFER, efer | HV_EFER_SVME);
-	wrmsrl(HV_MSR_VM_HSAVE_PA, page_to_phys(__this_cpu_read(hv_svm_hsave)));
+	wrmsrl(HV_MSR_VM_HSAVE_PA, page_to_phys(this_cpu_ptr(&hv_svm_cpu)->hsave));
+	/* ASIDs used before may be stale in this CPU's TLB: start afresh. */
+	this_cpu_ptr(&hv_svm_cpu)->asid_generation++;
+	this_cpu_ptr(&hv_svm_cpu)->next_asid = 0;
 	return 0;
 }
 
@@ -164,4 +177,18 @@ struct hv_x86_ops hv_svm_ops = {
 	.hardware_disable = hv_svm_hardware_disable,
 	.show_features = hv_svm_show_features,
 	.show_caps = hv_svm_show_caps,
+	.tdp_format = &hv_pte_format_npt,
+	.tdp_levels = hv_svm_tdp_levels,
+	.vcpu_create = hv_svm_vcpu_create,
+	.vcpu_free = hv_svm_vcpu_free,
+	.vcpu_reset = hv_svm_vcpu_reset,
+	.set_tdp_root = hv_svm_set_tdp_root,
+	.run = hv_svm_run,
+	.get_reg = hv_svm_get_reg,
+	.set_reg = hv_svm_set_reg,
+	.get_segment = hv_svm_get_segment,
+	.set_segment = hv_svm_set_segment,
+	.get_dtable = hv_svm_get_dtable,
+	.set_dtable = hv_svm_set_dtable,
+	.inject_exception = hv_svm_inject_exception,
 };

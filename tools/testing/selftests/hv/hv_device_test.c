@@ -38,8 +38,30 @@ HV_TEST(check_extension_reports_only_what_works)
 	HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, 0x7fffffff), 0);
 	HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, -1L), 0);
 	HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, HV_CAP_BASE + 0xffff), 0);
-	/* Not implemented yet, so not reported (issue: first guests). */
-	HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY), 0);
+	close(fd);
+}
+
+/* A backend reports guest capabilities exactly when it can run vCPUs. */
+HV_TEST(capabilities_match_vcpu_support)
+{
+	int fd = hv_open_dev(), vm = hv_create_vm(fd), vcpu;
+	long mem = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY);
+
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0) {
+		HV_ASSERT_EQ(errno, EOPNOTSUPP);
+		HV_ASSERT_EQ(mem, 0);
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS), 0);
+	} else {
+		HV_ASSERT_EQ(mem, 1);
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS), 256);
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS), 64);
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS), 64);
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM), 1);
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT), 1);
+		close(vcpu);
+	}
+	close(vm);
 	close(fd);
 }
 

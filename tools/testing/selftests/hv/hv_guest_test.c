@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * First guests: real and protected mode, port I/O, CPUID, HLT, lazily
+ * mapped memory, triple fault, signals, immediate_exit, exceptions, and the
+ * bad inputs of the vCPU and memslot ioctls.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "hv_guest.h"
+
+static double hv_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+HV_GUEST_CODE(g_real_io, 16,
+	"mov $0x42, %al\n"
+	"out %al, $0x10\n"
+	"mov $0x1234, %ax\n"
+	"out %ax, $0x11\n"
+	"mov $0xdeadbeef, %eax\n"
+	"mov $0x12, %dx\n"
+	"out %eax, %dx\n"
+	"in $0x13, %al\n"		/* userspace supplies 0x5a */
+	"out %al, $0x14\n"
+	"mov $0x11223344, %eax\n"
+	"in $0x15, %ax\n"		/* 0xbeef: upper half of EAX kept */
+	"out %eax, $0x16\n"
+	"in $0x17, %eax\n"		/* 0xcafef00d */
+	"out %eax, $0x18\n"
+	"movb $0x99, 0x3000\n"
+	"hlt\n"
+	"out %al, $0x19\n"
+	"hlt\n");
+
+HV_TEST(real_mode_port_io_and_hlt)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_real_io_start, g_real_io_end);
+	HV_ASSERT_OUT(&g, 0x10, 1, 0x42);
+	HV_ASSERT_OUT(&g, 0x11, 2, 0x1234);
+	HV_ASSERT_OUT(&g, 0x12, 4, 0xdeadbeef);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+	HV_ASSERT_EQ(g.run->io.direction, KVM_EXIT_IO_IN);
+	HV_ASSERT_EQ(g.run->io.port, 0x13);
+	*((uint8_t *)g.run + g.run->io.data_offset) = 0x5a;
+	HV_ASSERT_OUT(&g, 0x14, 1, 0x5a);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+	HV_ASSERT_EQ(g.run->io.size, 2);
+	memcpy((uint8_t *)g.run + g.run->io.data_offset, "\xef\xbe", 2);
+	HV_ASSERT_OUT(&g, 0x16, 4, 0x1122beef);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+	memcpy((uint8_t *)g.run + g.run->io.data_offset, "\x0d\xf0\xfe\xca", 4);
+	HV_ASSERT_OUT(&g, 0x18, 4, 0xcafef00d);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+	HV_ASSERT_EQ(g.mem[0x3000], 0x99);
+	/* KVM_RUN after HLT resumes after it. */
+	HV_ASSERT_OUT(&g, 0x19, 1, 0x0d);
+}
+
+HV_GUEST_CODE(g_cpuid, 16,
+	"xor %eax, %eax\n"
+	"cpuid\n"
+	"out %eax, $0x10\n"
+	"mov %ebx, %eax\n"
+	"out %eax, $0x11\n"
+	"mov $7, %eax\n"
+	"mov $1, %ecx\n"
+	"cpuid\n"
+	"mov %edx, %eax\n"
+	"out %eax, $0x12\n"
+	"mov $7, %eax\n"
+	"xor %ecx, %ecx\n"
+	"cpuid\n"
+	"mov %edx, %eax\n"
+	"out %eax, $0x13\n"
+	"mov $0x4000, %eax\n"		/* no such leaf: zeros */
+	"cpuid\n"
+	"or %ebx, %eax\n"
+	"or %ecx, %eax\n"
+	"or %edx, %eax\n"
+	"out %eax, $0x14\n"
+	"hlt\n");
+
+HV_TEST(cpuid_returns_set_cpuid2_values)
+{
+	struct {
+		struct kvm_cpuid2 c;
+		struct kvm_cpuid_entry2 e[3];
+	} t = {
+		.c.nent = 3,
+		.e = {
+			{ .function = 0, .eax = 7, .ebx = 0x68747541 },
+			{ .function = 7, .index = 0, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+			  .edx = 0x700 },
+			{ .function = 7, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+			  .edx = 0x701 },
+		},
+	};
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	HV_ASSERT_OK(ioctl(g.vcpu, KVM_SET_CPUID2, &t));
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_cpuid_start, g_cpuid_end);
+	HV_ASSERT_OUT(&g, 0x10, 4, 7);
+	HV_ASSERT_OUT(&g, 0x11, 4, 0x68747541);
+	HV_ASSERT_OUT(&g, 0x12, 4, 0x701);
+	HV_ASSERT_OUT(&g, 0x13, 4, 0x700);
+	HV_ASSERT_OUT(&g, 0x14, 4, 0);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+}
+
+/* Writes its index to the first dword of 4096 pages from 1 MiB on. */
+HV_GUEST_CODE(g_touch, 32,
+	"mov $0x100000, %edi\n"
+	"xor %ecx, %ecx\n"
+	"1: mov %ecx, (%edi)\n"
+	"add $4096, %edi\n"
+	"inc %ecx\n"
+	"cmp $4096, %ecx\n"
+	"jne 1b\n"
+	"hlt\n");
+
+HV_TEST(protected_mode_4096_pages_first_touched)
+{
+	struct hv_guest g;
+	double t0, t1;
+	int i;
+
+	hv_guest_init(&g, 32 << 20);
+	hv_guest_prot32(&g, g.vcpu, 0x1000, g_touch_start, g_touch_end);
+	t0 = hv_now();
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+	t1 = hv_now();
+	for (i = 0; i < 4096; i++) {
+		uint32_t v;
+
+		memcpy(&v, g.mem + 0x100000 + (size_t)i * 4096, 4);
+		HV_ASSERT(v == (uint32_t)i, "page %d holds %u", i, v);
+	}
+	hv_diag("4096 first-touched pages: %.1f us/page (machine time)",
+		(t1 - t0) * 1e6 / 4096);
+}
+
+/* No IDT entries: any exception becomes a triple fault. */
+HV_GUEST_CODE(g_triple, 16,
+	"lidt 0x2000\n"
+	"int3\n"
+	"hlt\n");
+
+HV_TEST(triple_fault_is_shutdown)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	memset(g.mem + 0x2000, 0, 6);	/* IDTR: limit 0, base 0 */
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_triple_start, g_triple_end);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_SHUTDOWN);
+}
+
+/* #GP from an unknown MSR goes through the guest's IVT. */
+HV_GUEST_CODE(g_gp, 16,
+	/* IVT[13] = 0000:handler (the code is loaded at 0x1000) */
+	"movw $(g_gp_handler - g_gp_start + 0x1000), 13*4\n"
+	"movw $0, 13*4+2\n"
+	"mov $0xdead0000, %ecx\n"
+	"rdmsr\n"
+	"out %al, $0x10\n"		/* not reached */
+	"hlt\n"
+	"g_gp_handler:\n"
+	"mov $0x0d, %al\n"
+	"out %al, $0x11\n"
+	"hlt\n");
+
+HV_TEST(unknown_msr_raises_gp_in_guest)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_gp_start, g_gp_end);
+	HV_ASSERT_OUT(&g, 0x11, 1, 0x0d);
+}
+
+HV_GUEST_CODE(g_vmmcall, 16,
+	"mov $12345, %eax\n"
+	"vmmcall\n"
+	"out %eax, $0x10\n"
+	"hlt\n");
+
+HV_TEST(unknown_hypercall_returns_enosys)
+{
+	struct hv_guest g;
+	char backend[16];
+
+	hv_guest_init(&g, 1 << 20);
+	hv_sysfs_read("backend", backend, sizeof(backend));
+	if (strcmp(backend, "svm"))
+		HV_SKIP("VMMCALL is AMD's; VMCALL comes with the VMX vCPU work");
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_vmmcall_start, g_vmmcall_end);
+	HV_ASSERT_OUT(&g, 0x10, 4, (uint32_t)-1000);	/* -KVM_ENOSYS */
+}
+
+HV_GUEST_CODE(g_spin, 16,
+	"1: jmp 1b\n");
+
+static void hv_noop_handler(int sig)
+{
+	(void)sig;
+}
+
+HV_TEST(signal_interrupts_spinning_guest)
+{
+	struct sigaction sa = { .sa_handler = hv_noop_handler };
+	struct itimerval it = { .it_value.tv_usec = 200000 };
+	struct hv_guest g;
+	double t0, dt;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_spin_start, g_spin_end);
+	HV_ASSERT_OK(sigaction(SIGALRM, &sa, NULL));
+	t0 = hv_now();
+	HV_ASSERT_OK(setitimer(ITIMER_REAL, &it, NULL));
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_RUN, 0), EINTR);
+	dt = hv_now() - t0;
+	HV_ASSERT_EQ(g.run->exit_reason, KVM_EXIT_INTR);
+	hv_diag("KVM_RUN returned %.1f ms after it started (signal at 200 ms)", dt * 1e3);
+	HV_ASSERT(dt < 5.0, "KVM_RUN took %.2f s to notice the signal", dt);
+
+	/* A blocked signal does not interrupt, as with KVM_SET_SIGNAL_MASK. */
+	HV_ASSERT_OK(ioctl(g.vcpu, KVM_SET_SIGNAL_MASK, NULL));
+}
+
+HV_TEST(immediate_exit_returns_eintr)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_real_io_start, g_real_io_end);
+	g.run->immediate_exit = 1;
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_RUN, 0), EINTR);
+	HV_ASSERT_EQ(g.run->exit_reason, KVM_EXIT_INTR);
+	g.run->immediate_exit = 0;
+	HV_ASSERT_OUT(&g, 0x10, 1, 0x42);
+	/* The pending OUT completes before immediate_exit is honoured. */
+	g.run->immediate_exit = 1;
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_RUN, 0), EINTR);
+	g.run->immediate_exit = 0;
+	HV_ASSERT_OUT(&g, 0x11, 2, 0x1234);
+}
+
+/* Counts to 2^24 in its own page, then halts. */
+HV_GUEST_CODE(g_count, 32,
+	"xor %eax, %eax\n"
+	"1: inc %eax\n"
+	"mov %eax, (%esi)\n"
+	"cmp $0x1000000, %eax\n"
+	"jne 1b\n"
+	"hlt\n");
+
+struct hv_vcpu_thread {
+	struct hv_guest *g;
+	int vcpu;
+	struct kvm_run *run;
+	int cpu;
+	double start, end;
+	int exit_reason;
+};
+
+static void *hv_vcpu_thread(void *arg)
+{
+	struct hv_vcpu_thread *t = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(t->cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	t->start = hv_now();
+	t->exit_reason = ioctl(t->vcpu, KVM_RUN, 0) ? -errno : (int)t->run->exit_reason;
+	t->end = hv_now();
+	return NULL;
+}
+
+HV_TEST(two_vcpus_run_at_once_on_two_cpus)
+{
+	struct hv_vcpu_thread t[2];
+	pthread_t th[2];
+	struct hv_guest g;
+	struct kvm_regs regs;
+	int i;
+
+	if (hv_online_cpus() < 2)
+		HV_SKIP("needs two online CPUs");
+	hv_guest_init(&g, 1 << 20);
+	for (i = 0; i < 2; i++) {
+		t[i] = (struct hv_vcpu_thread){ .g = &g, .cpu = i };
+		t[i].vcpu = i ? hv_guest_create_vcpu(&g, 1) : g.vcpu;
+		t[i].run = i ? hv_guest_map_run(&g, t[i].vcpu) : g.run;
+		hv_guest_prot32(&g, t[i].vcpu, 0x1000, g_count_start, g_count_end);
+		HV_ASSERT_OK(ioctl(t[i].vcpu, KVM_GET_REGS, &regs));
+		regs.rsi = 0x10000 + i * 0x1000;
+		HV_ASSERT_OK(ioctl(t[i].vcpu, KVM_SET_REGS, &regs));
+	}
+	for (i = 0; i < 2; i++)
+		HV_ASSERT_EQ(pthread_create(&th[i], NULL, hv_vcpu_thread, &t[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 2; i++) {
+		uint32_t v;
+
+		HV_ASSERT_EQ(t[i].exit_reason, KVM_EXIT_HLT);
+		memcpy(&v, g.mem + 0x10000 + i * 0x1000, 4);
+		HV_ASSERT_EQ(v, 0x1000000);
+	}
+	hv_diag("vCPU 0 ran %.3f-%.3f s, vCPU 1 %.3f-%.3f s", 0.0, t[0].end - t[0].start,
+		t[1].start - t[0].start, t[1].end - t[0].start);
+	HV_ASSERT(t[0].start < t[1].end && t[1].start < t[0].end,
+		  "the two vCPUs never ran at the same time");
+}
+
+HV_TEST(memslot_bad_inputs)
+{
+	int fd = hv_open_dev(), vm = hv_create_vm(fd);
+	void *mem = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct kvm_userspace_memory_region r = {
+		.slot = 1, .guest_phys_addr = 0x100000, .memory_size = 1 << 20,
+		.userspace_addr = (uintptr_t)mem,
+	}, bad;
+
+#define BAD(field, value, err) do {					\
+	bad = r;							\
+	bad.field = (value);						\
+	HV_ASSERT_ERRNO(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &bad), err); \
+} while (0)
+	BAD(flags, 1u << 7, EINVAL);
+	BAD(slot, 256, EINVAL);
+	BAD(slot, 1u << 16 | 1, EINVAL);		/* address space 1: no SMM */
+	BAD(guest_phys_addr, 0x100800, EINVAL);
+	BAD(memory_size, 4097, EINVAL);
+	BAD(userspace_addr, (uintptr_t)mem + 1, EINVAL);
+	BAD(userspace_addr, 0xffff800000000000ULL, EINVAL);	/* kernel address */
+	BAD(guest_phys_addr, ~0ULL & ~0xfffULL, EINVAL);	/* wraps */
+	bad = r;
+	bad.slot = 2;
+	bad.memory_size = 0;
+	/* Deleting a slot that does not exist. */
+	HV_ASSERT_ERRNO(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &bad), EINVAL);
+	HV_ASSERT_ERRNO(ioctl(vm, KVM_SET_USER_MEMORY_REGION, NULL), EFAULT);
+
+	HV_ASSERT_OK(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r));
+	/* Overlap with slot 1, from another slot. */
+	BAD(slot, 2, EEXIST);
+	bad = r;
+	bad.slot = 2;
+	bad.guest_phys_addr = 0x1ff000;
+	HV_ASSERT_ERRNO(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &bad), EEXIST);
+	/* A slot's size, host address and read-only flag cannot change. */
+	BAD(memory_size, 1 << 19, EINVAL);
+	BAD(userspace_addr, (uintptr_t)mem + 4096, EINVAL);
+	BAD(flags, KVM_MEM_READONLY, EINVAL);
+	/* Moving it is fine; deleting it too, once. */
+	bad = r;
+	bad.guest_phys_addr = 0x400000;
+	HV_ASSERT_OK(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &bad));
+	bad.memory_size = 0;
+	HV_ASSERT_OK(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &bad));
+	HV_ASSERT_ERRNO(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &bad), EINVAL);
+#undef BAD
+	close(vm);
+	close(fd);
+}
+
+HV_TEST(vcpu_bad_inputs)
+{
+	struct {
+		struct kvm_cpuid2 c;
+		struct kvm_cpuid_entry2 e[2];
+	} dup = { .c.nent = 2 };
+	struct kvm_cpuid2 big = { .nent = 257 };
+	struct kvm_mp_state mp = { .mp_state = 42 };
+	struct hv_guest g;
+	int status;
+	pid_t pid;
+
+	hv_guest_init(&g, 1 << 20);
+	HV_ASSERT_ERRNO(ioctl(g.vm, KVM_CREATE_VCPU, 64), EINVAL);
+	HV_ASSERT_ERRNO(ioctl(g.vm, KVM_CREATE_VCPU, 0), EEXIST);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_RUN, 1), EINVAL);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, _IO(KVMIO, 0xff), 0), EINVAL);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_GET_REGS, NULL), EFAULT);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_SET_REGS, (void *)8), EFAULT);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_GET_SREGS, NULL), EFAULT);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_SET_SREGS, NULL), EFAULT);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_SET_CPUID2, &big), E2BIG);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_SET_CPUID2, &dup), EINVAL);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_SET_CPUID2, NULL), EFAULT);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_SET_MP_STATE, &mp), EINVAL);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_SET_SIGNAL_MASK, (void *)8), EFAULT);
+	pid = fork();
+	if (pid == 0) {
+		HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_RUN, 0), EIO);
+		exit(0);
+	}
+	HV_ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	HV_ASSERT(WIFEXITED(status) && !WEXITSTATUS(status), "child failed");
+	/* After all that, the vCPU still runs. */
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_real_io_start, g_real_io_end);
+	HV_ASSERT_OUT(&g, 0x10, 1, 0x42);
+}
+
+HV_TEST(vm_lives_while_vcpu_fd_open)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_real_io_start, g_real_io_end);
+	close(g.vm);
+	close(g.dev);
+	HV_ASSERT_EQ(hv_sysfs_long("vms"), 1);
+	HV_ASSERT_OUT(&g, 0x10, 1, 0x42);
+	/* The kvm_run mapping holds the vCPU file too, as on KVM. */
+	munmap(g.run, ioctl(hv_open_dev(), KVM_GET_VCPU_MMAP_SIZE, 0));
+	close(g.vcpu);
+	HV_ASSERT_EQ(hv_sysfs_long("vms"), 0);
+}
