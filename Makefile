@@ -6,6 +6,7 @@
 #   make                 hv.ko for KDIR, in build/<kernel release>/hv.ko
 #   make unit            userspace unit tests of the pure logic (ASan, UBSan)
 #   make selftests       the selftest binaries, in build/selftests/
+#   make tools           libhv.a (build/lib/), hvrun and guests (build/tools/)
 #   make check           everything, in the emulated test machines; last line
 #                        "N passed, N failed, N skipped"
 #   make check-native    the selftests on this host (needs root and VT-x/AMD-V)
@@ -26,7 +27,7 @@ CC ?= gcc
 SELFTEST_DIR := tools/testing/selftests/hv
 UNIT_DIR := tools/testing/hv-unit
 
-.PHONY: all modules unit selftests check check-native clean help
+.PHONY: all modules unit selftests tools check check-native clean help
 
 all: modules
 
@@ -43,6 +44,9 @@ unit:
 selftests:
 	$(MAKE) -C $(SELFTEST_DIR) O=$(BUILD)/selftests
 
+tools:
+	$(MAKE) -C tools/hv O=$(BUILD)/tools LIBO=$(BUILD)/lib
+
 check:
 	@tools/testing/hv-check.sh
 
@@ -53,4 +57,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,14p' $(SRCDIR)/Makefile
+	@sed -n '3,15p' $(SRCDIR)/Makefile
