@@ -7,6 +7,7 @@
 #   qemu-la57   QEMU TCG -cpu max (AMD-V), host kernel in 5-level paging
 #   qemu-4lvl   the same with no5lvl
 #   bochs-vmx   Bochs 2.7 Ice Lake (VT-x with EPT)
+#   qemu-nosvm  QEMU -cpu max,-svm: hv must refuse to load
 # Ends with one line "N passed, N failed, N skipped".  Logs: build/check/.
 #
 # HV_CHECK_MACHINES="qemu-la57 qemu-4lvl bochs-vmx" picks machines.
@@ -16,7 +17,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 vm=$top/tools/testing/hv-vm
 out=$top/build/check
 results=$out/results.txt
-machines=${HV_CHECK_MACHINES:-qemu-la57 qemu-4lvl bochs-vmx}
+machines=${HV_CHECK_MACHINES:-qemu-la57 qemu-4lvl bochs-vmx qemu-nosvm}
 start=$(date +%s)
 
 rm -rf "$out"
@@ -75,6 +76,8 @@ run_machine() { # name
 	case $name in
 	qemu-la57) "$vm/run-qemu.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" --paging 5 ;;
 	qemu-4lvl) "$vm/run-qemu.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" --paging 4 ;;
+	qemu-nosvm) "$vm/run-qemu.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" --paging 4 \
+			--cpu max,-svm ;;
 	bochs-vmx) HV_VM_CACHE="$top/build/fastkernel" \
 		"$vm/run-bochs.sh" --kver "$KVER" --initrd "$out/initrd.img" --log "$log" \
 			--workdir "$out/bochs" ;;
@@ -90,6 +93,7 @@ machine_expect() { # name log
 	qemu-la57) backend=svm la57=1 ;;
 	qemu-4lvl) backend=svm la57=0 ;;
 	bochs-vmx) backend=vmx la57=0 ;;
+	qemu-nosvm) return 0 ;;	# its suite checks the refusal itself
 	esac
 	if tr -d '\r' <"$log" | grep -q "^HV-VM: boot .* la57=$la57"; then
 		record PASS "$name" "host kernel runs with la57=$la57"

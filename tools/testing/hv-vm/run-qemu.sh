@@ -8,7 +8,7 @@ prog=${0##*/}
 usage() {
 	cat <<EOF
 usage: $prog --kver KVER --initrd FILE --log FILE [--paging 4|5] [--timeout SEC]
-       [--append "ARGS"]
+       [--append "ARGS"] [--cpu MODEL]
 
 Boots /boot/vmlinuz-KVER with the initramfs FILE (from mkinitramfs.sh) in
 qemu-system-x86_64 -M q35 -cpu max -accel tcg,thread=single (AMD-V emulated),
@@ -18,7 +18,8 @@ prefix, except the dmesg dump.
 --paging 5 (default) lets the kernel use 5-level paging (-cpu max has LA57);
 --paging 4 adds the kernel argument no5lvl. --timeout is the wall-clock
 limit in seconds (default 600) after which QEMU is killed. --append adds
-kernel arguments (as does the environment variable HV_VM_APPEND).
+kernel arguments (as does the environment variable HV_VM_APPEND). --cpu
+replaces the CPU model (default max; e.g. max,-svm for a CPU without AMD-V).
 
 Exit status: 0 iff the log contains "HV-VM: done" (the payload's own result
 is judged by ktap-summary.sh); 124 on timeout; 1 otherwise.
@@ -31,7 +32,7 @@ EOF
 
 die() { echo "$prog: error: $*" >&2; exit 1; }
 
-kver='' initrd='' log='' paging=5 timeout_s=600 extra=''
+kver='' initrd='' log='' paging=5 timeout_s=600 extra='' cpu=max
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kver) [ $# -ge 2 ] || die "--kver needs a value"; kver=$2; shift 2 ;;
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--paging) [ $# -ge 2 ] || die "--paging needs a value"; paging=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || die "--timeout needs a value"; timeout_s=$2; shift 2 ;;
 	--append) [ $# -ge 2 ] || die "--append needs a value"; extra=$2; shift 2 ;;
+	--cpu) [ $# -ge 2 ] || die "--cpu needs a value"; cpu=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument '$1'" ;;
 	esac
@@ -67,7 +69,7 @@ append="console=ttyS0 panic=-1 quiet panic_on_warn=0 hv_vm.debug_exit=0xf4"
 
 # shellcheck disable=SC2054 # commas belong to QEMU option values
 qemu_args=(
-	-M q35 -cpu max -m 1G -smp 2
+	-M q35 -cpu "$cpu" -m 1G -smp 2
 	-accel tcg,thread=single	# multi-threaded TCG soft-locks (EMULATORS.md)
 	-nographic -monitor none -serial stdio -no-reboot
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
