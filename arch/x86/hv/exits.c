@@ -47,32 +47,25 @@ static void hv_inject_gp(struct hv_x86_vcpu *v)
 	hv_ops->inject_exception(v, HV_VEC_GP, pe, 0);
 }
 
-/* KVM_SET_CPUID2's table, with KVM's rule for the index. */
-static const struct kvm_cpuid_entry2 *hv_cpuid_find(struct hv_x86_vcpu *v,
-						     u32 function, u32 index)
-{
-	unsigned int i;
-
-	for (i = 0; i < v->cpuid_nent; i++) {
-		const struct kvm_cpuid_entry2 *e = &v->cpuid[i];
-
-		if (e->function == function &&
-		    (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || e->index == index))
-			return e;
-	}
-	return NULL;
-}
-
 static int hv_handle_cpuid(struct hv_x86_vcpu *v)
 {
-	const struct kvm_cpuid_entry2 *e;
+	u64 cr4 = hv_ops->get_reg(v, HV_REG_CR4);
+	struct hv_cpuid_dyn dyn = {
+		.apic_id = v->vcpu->id,
+		.xcr0 = v->xcr0,
+		.cr4_osxsave = cr4 & X86_CR4_OSXSAVE,
+		.cr4_pke = cr4 & X86_CR4_PKE,
+		.apic_enabled = v->apic_base & MSR_IA32_APICBASE_ENABLE,
+	};
 	u64 *g = v->gprs;
+	u32 regs[4];
 
-	e = hv_cpuid_find(v, g[HV_RAX], g[HV_RCX]);
-	g[HV_RAX] = e ? e->eax : 0;
-	g[HV_RBX] = e ? e->ebx : 0;
-	g[HV_RCX] = e ? e->ecx : 0;
-	g[HV_RDX] = e ? e->edx : 0;
+	hv_cpuid_guest_result(v->cpuid, v->cpuid_nent, &dyn, g[HV_RAX],
+			      g[HV_RCX], regs);
+	g[HV_RAX] = regs[0];
+	g[HV_RBX] = regs[1];
+	g[HV_RCX] = regs[2];
+	g[HV_RDX] = regs[3];
 	hv_skip_insn(v, 2);
 	return 1;
 }
@@ -124,40 +117,6 @@ int hv_complete_userspace_exit(struct hv_x86_vcpu *v)
 	return 1;
 }
 
-static bool hv_msr_read(struct hv_x86_vcpu *v, u32 msr, u64 *val)
-{
-	switch (msr) {
-	case MSR_EFER:
-		*val = hv_ops->get_reg(v, HV_REG_EFER);
-		return true;
-	case MSR_IA32_CR_PAT:
-		*val = hv_ops->get_reg(v, HV_REG_PAT);
-		return true;
-	case MSR_IA32_APICBASE:
-		*val = v->apic_base;
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool hv_msr_write(struct hv_x86_vcpu *v, u32 msr, u64 val)
-{
-	switch (msr) {
-	case MSR_EFER:
-		/* SVME is never the guest's to set: no nested virtualization. */
-		if (val & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
-			return false;
-		hv_ops->set_reg(v, HV_REG_EFER, val);
-		return true;
-	case MSR_IA32_CR_PAT:
-		hv_ops->set_reg(v, HV_REG_PAT, val);
-		return true;
-	default:
-		return false;
-	}
-}
-
 static int hv_handle_msr(struct hv_x86_vcpu *v, bool write)
 {
 	u32 msr = v->gprs[HV_RCX];
@@ -165,12 +124,12 @@ static int hv_handle_msr(struct hv_x86_vcpu *v, bool write)
 
 	if (write) {
 		val = (v->gprs[HV_RDX] << 32) | (u32)v->gprs[HV_RAX];
-		if (!hv_msr_write(v, msr, val)) {
+		if (hv_set_msr(v, msr, val, false)) {
 			hv_inject_gp(v);
 			return 1;
 		}
 	} else {
-		if (!hv_msr_read(v, msr, &val)) {
+		if (hv_get_msr(v, msr, &val, false)) {
 			hv_inject_gp(v);
 			return 1;
 		}
@@ -184,10 +143,18 @@ static int hv_handle_msr(struct hv_x86_vcpu *v, bool write)
 static int hv_handle_xsetbv(struct hv_x86_vcpu *v)
 {
 	u64 xcr0 = (v->gprs[HV_RDX] << 32) | (u32)v->gprs[HV_RAX];
-	u64 allowed = v->guest_fpu.xfeatures & XFEATURE_MASK_USER_SUPPORTED;
+	/* What the guest's CPUID enumerates, within its FPU state. */
+	u64 allowed = hv_cpuid_guest_xcr0_mask(v->cpuid, v->cpuid_nent) &
+		      v->guest_fpu.xfeatures;
 
-	/* XCR0 rules of the SDM: x87 always, AVX needs SSE, no unknown bits. */
-	if (v->gprs[HV_RCX] != 0 || !(xcr0 & XFEATURE_MASK_FP) ||
+	/*
+	 * XCR0 rules of the SDM: x87 always, AVX needs SSE, AVX-512 needs AVX
+	 * and all three of its components, nothing the guest may not have.
+	 */
+	if (v->gprs[HV_RCX] != 0 ||
+	    ((xcr0 & XFEATURE_MASK_AVX512) &&
+	     ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	      !(xcr0 & XFEATURE_MASK_YMM))) || !(xcr0 & XFEATURE_MASK_FP) ||
 	    (xcr0 & ~allowed) ||
 	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))) {
 		hv_inject_gp(v);

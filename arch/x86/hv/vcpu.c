@@ -7,6 +7,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <asm/fpu/api.h>
+#include <asm/msr.h>
 
 #include "x86.h"
 
@@ -49,7 +50,12 @@ static void hv_vcpu_reset(struct hv_x86_vcpu *v)
 	v->cr8 = 0;
 	v->xcr0 = XFEATURE_MASK_FP;
 	v->pending = HV_PENDING_NONE;
+	v->nr_stored_msrs = 0;
 	hv_ops->vcpu_reset(v);
+	hv_msr_update_caps(v);
+	/* The guest's TSC starts at 0, as on KVM. */
+	v->tsc_offset = -rdtsc();
+	hv_ops->set_tsc_offset(v, v->tsc_offset);
 }
 
 int hv_arch_vcpu_create(struct hv_vcpu *vcpu)
@@ -250,31 +256,47 @@ static int hv_set_sregs(struct hv_x86_vcpu *v, struct kvm_sregs *s)
 
 static long hv_set_cpuid2(struct hv_x86_vcpu *v, struct kvm_cpuid2 __user *u)
 {
-	struct kvm_cpuid_entry2 *e = NULL;
+	struct hv_cpuid_entry *e = NULL;
 	struct kvm_cpuid2 c;
-	unsigned int i, j;
+	int r;
 
 	if (copy_from_user(&c, u, sizeof(c)))
 		return -EFAULT;
-	if (c.nent > HV_MAX_CPUID_ENTRIES)
+	if (c.nent > HV_CPUID_MAX_ENTRIES)
 		return -E2BIG;
 	if (c.nent) {
 		e = vmemdup_user(u->entries, array_size(c.nent, sizeof(*e)));
 		if (IS_ERR(e))
 			return PTR_ERR(e);
 	}
-	/* Two entries for one function and index: KVM refuses too. */
-	for (i = 0; i < c.nent; i++)
-		for (j = 0; j < i; j++)
-			if (e[i].function == e[j].function &&
-			    e[i].index == e[j].index) {
-				kvfree(e);
-				return -EINVAL;
-			}
+	r = hv_cpuid_check_guest_table(e, c.nent);
+	if (r) {
+		kvfree(e);
+		return r;
+	}
 	kvfree(v->cpuid);
 	v->cpuid = e;
 	v->cpuid_nent = c.nent;
+	hv_msr_update_caps(v);
 	return 0;
+}
+
+static long hv_get_cpuid2(struct hv_x86_vcpu *v, struct kvm_cpuid2 __user *u)
+{
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, u, sizeof(c)))
+		return -EFAULT;
+	/* As KVM: a short buffer gets E2BIG with the needed count in nent. */
+	if (c.nent < v->cpuid_nent) {
+		c.nent = v->cpuid_nent;
+		return copy_to_user(u, &c, sizeof(c)) ? -EFAULT : -E2BIG;
+	}
+	if (copy_to_user(u->entries, v->cpuid,
+			 array_size(v->cpuid_nent, sizeof(*v->cpuid))))
+		return -EFAULT;
+	c.nent = v->cpuid_nent;
+	return copy_to_user(u, &c, sizeof(c)) ? -EFAULT : 0;
 }
 
 long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int ioctl, unsigned long arg)
@@ -291,6 +313,12 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int ioctl, unsigned long 
 	switch (ioctl) {
 	case KVM_SET_CPUID2:
 		return hv_set_cpuid2(v, argp);
+	case KVM_GET_CPUID2:
+		return hv_get_cpuid2(v, argp);
+	case KVM_GET_MSRS:
+		return hv_vcpu_msrs_ioctl(v, argp, false);
+	case KVM_SET_MSRS:
+		return hv_vcpu_msrs_ioctl(v, argp, true);
 	}
 
 	u = kzalloc(sizeof(*u), GFP_KERNEL);

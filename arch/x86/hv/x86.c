@@ -14,7 +14,10 @@
 #include <linux/reboot.h>
 #include <linux/syscore_ops.h>
 #include <linux/sysfs.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
 
 #include <linux/hv.h>
 
@@ -188,6 +191,7 @@ long hv_arch_check_extension(struct hv_vm *vm, long ext)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_MP_STATE:
+	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 		return vcpus;
@@ -203,10 +207,118 @@ long hv_arch_check_extension(struct hv_vm *vm, long ext)
 	}
 }
 
+/* What guests on this host may be offered: computed once, at load. */
+static struct hv_cpuid_entry *hv_cpuid_table;
+static unsigned int hv_cpuid_table_n;
+static struct hv_msr_guest_caps hv_msr_host_caps;
+
+const struct hv_cpuid_entry *hv_supported_cpuid(unsigned int *n)
+{
+	*n = hv_cpuid_table_n;
+	return hv_cpuid_table;
+}
+
+static void hv_host_cpuid(void *opaque, u32 leaf, u32 subleaf, u32 regs[4])
+{
+	cpuid_count(leaf, subleaf, &regs[0], &regs[1], &regs[2], &regs[3]);
+}
+
+static int hv_cpuid_setup(void)
+{
+	u64 xcr0 = boot_cpu_has(X86_FEATURE_XSAVE) ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+	struct hv_cpuid_host host = {
+		.cpuid = hv_host_cpuid,
+		.backend = hv_ops->backend,
+		/* What the kernel's guest FPU state can hold, AMX aside. */
+		.host_xcr0_supported = xcr0 & (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
+					       XFEATURE_MASK_AVX512),
+		/* The guest's own paging may be 5-level whatever the host's. */
+		.features = HV_CPUID_F_LA57 | HV_CPUID_F_INVPCID,
+		.max_gpa_bits = hv_ops->tdp_levels && hv_ops->tdp_levels() == 4 ? 48 : 0,
+	};
+	unsigned int n = 0;
+	int r;
+
+	if (xcr0 & XFEATURE_MASK_SSE)
+		host.features |= HV_CPUID_F_XSAVE;
+	if (xcr0 & XFEATURE_MASK_YMM)
+		host.features |= HV_CPUID_F_AVX;
+	if ((xcr0 & XFEATURE_MASK_AVX512) == XFEATURE_MASK_AVX512)
+		host.features |= HV_CPUID_F_AVX512;
+	r = hv_cpuid_supported(&host, NULL, 0, &n);
+	if (r != -E2BIG && r)
+		return r;
+	hv_cpuid_table = kcalloc(n, sizeof(*hv_cpuid_table), GFP_KERNEL);
+	if (!hv_cpuid_table)
+		return -ENOMEM;
+	r = hv_cpuid_supported(&host, hv_cpuid_table, n, &n);
+	if (r) {
+		kfree(hv_cpuid_table);
+		return r;
+	}
+	hv_cpuid_table_n = n;
+	hv_msr_caps_init(&hv_msr_host_caps, hv_ops->backend, hv_cpuid_table, n,
+			 NULL, 0);
+	return 0;
+}
+
+static long hv_get_supported_cpuid(struct kvm_cpuid2 __user *u)
+{
+	struct kvm_cpuid2 c;
+
+	BUILD_BUG_ON(sizeof(struct hv_cpuid_entry) != sizeof(struct kvm_cpuid_entry2));
+	if (copy_from_user(&c, u, sizeof(c)))
+		return -EFAULT;
+	/* As KVM: too small a buffer is E2BIG, and nent is left alone. */
+	if (c.nent < hv_cpuid_table_n)
+		return -E2BIG;
+	if (copy_to_user(u->entries, hv_cpuid_table,
+			 array_size(hv_cpuid_table_n, sizeof(*hv_cpuid_table))))
+		return -EFAULT;
+	c.nent = hv_cpuid_table_n;
+	return copy_to_user(u, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+static long hv_get_msr_index_list(struct kvm_msr_list __user *u)
+{
+	struct kvm_msr_list l;
+	unsigned int n = 0, max;
+	u32 *idx;
+	int r;
+
+	if (copy_from_user(&l, u, sizeof(l)))
+		return -EFAULT;
+	max = l.nmsrs;
+	hv_msr_index_list(&hv_msr_host_caps, NULL, 0, &n);
+	/* As KVM: the count goes back first, even when it is E2BIG. */
+	l.nmsrs = n;
+	if (copy_to_user(u, &l, sizeof(l)))
+		return -EFAULT;
+	if (max < n)
+		return -E2BIG;
+	idx = kcalloc(n, sizeof(*idx), GFP_KERNEL);
+	if (!idx)
+		return -ENOMEM;
+	r = hv_msr_index_list(&hv_msr_host_caps, idx, n, &n);
+	if (!r && copy_to_user(u->indices, idx, array_size(n, sizeof(*idx))))
+		r = -EFAULT;
+	kfree(idx);
+	return r;
+}
+
 long hv_arch_dev_ioctl(unsigned int ioctl, unsigned long arg)
 {
-	/* What KVM's x86 system ioctl handler answers to the unknown. */
-	return -EINVAL;
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_GET_SUPPORTED_CPUID:
+		return hv_get_supported_cpuid(argp);
+	case KVM_GET_MSR_INDEX_LIST:
+		return hv_get_msr_index_list(argp);
+	default:
+		/* What KVM's x86 system ioctl handler answers to the unknown. */
+		return -EINVAL;
+	}
 }
 
 long hv_arch_vm_ioctl(struct hv_vm *vm, unsigned int ioctl, unsigned long arg)
@@ -290,6 +402,9 @@ int hv_arch_init(void)
 	r = hv_ops->hardware_setup();
 	if (r)
 		return r;
+	r = hv_cpuid_setup();
+	if (r)
+		goto err_unsetup;
 
 	/* Checks every online CPU now, and each CPU that comes up later. */
 	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "hv:online",
@@ -305,6 +420,7 @@ int hv_arch_init(void)
 	return 0;
 
 err_unsetup:
+	kfree(hv_cpuid_table);
 	hv_ops->hardware_unsetup();
 	return r;
 }
@@ -314,5 +430,6 @@ void hv_arch_exit(void)
 	unregister_syscore_ops(&hv_syscore_ops);
 	unregister_reboot_notifier(&hv_reboot_nb);
 	cpuhp_remove_state(hv_cpuhp_state);
+	kfree(hv_cpuid_table);
 	hv_ops->hardware_unsetup();
 }

@@ -12,6 +12,8 @@
 #include <asm/fpu/api.h>
 
 #include "../../../virt/hv/hv.h"
+#include "cpuid.h"
+#include "msr.h"
 #include "mmu/tdp.h"
 
 struct hv_x86_vcpu;
@@ -107,8 +109,16 @@ struct hv_x86_vcpu {
 	enum hv_pending pending;
 	u64 pending_rip;	/* RIP after the pending instruction */
 
-	struct kvm_cpuid_entry2 *cpuid;
+	struct hv_cpuid_entry *cpuid;	/* KVM_SET_CPUID2's table */
 	unsigned int cpuid_nent;
+	struct hv_msr_guest_caps msr_caps;
+	u64 tsc_offset;
+	/* MSRs kept by the core rather than the VMCB/VMCS (MTRRs, MCE...). */
+	struct {
+		u32 index;
+		u64 data;
+	} stored_msrs[96];
+	unsigned int nr_stored_msrs;
 	u32 mp_state;
 	u64 apic_base;
 	u64 cr8;
@@ -177,6 +187,10 @@ struct hv_x86_ops {
 	void (*get_dtable)(struct hv_x86_vcpu *v, struct kvm_dtable *dt, bool idt);
 	void (*set_dtable)(struct hv_x86_vcpu *v, const struct kvm_dtable *dt,
 			   bool idt);
+	/* MSRs the VMCB/VMCS holds: false when @index is not one of them. */
+	bool (*get_msr)(struct hv_x86_vcpu *v, u32 index, u64 *val);
+	bool (*set_msr)(struct hv_x86_vcpu *v, u32 index, u64 val);
+	void (*set_tsc_offset)(struct hv_x86_vcpu *v, u64 offset);
 	/* Queues an exception for the next entry. */
 	void (*inject_exception)(struct hv_x86_vcpu *v, u8 vector,
 				 bool has_error, u32 error);
@@ -200,6 +214,16 @@ static inline u64 hv_rip(struct hv_x86_vcpu *v)
 {
 	return hv_ops->get_reg(v, HV_REG_RIP);
 }
+
+/* arch/x86/hv/x86.c: what KVM_GET_SUPPORTED_CPUID returns. */
+const struct hv_cpuid_entry *hv_supported_cpuid(unsigned int *n);
+
+/* arch/x86/hv/vcpu_msr.c; 0, -EPERM (#GP for the guest) or -ENOENT. */
+int hv_get_msr(struct hv_x86_vcpu *v, u32 index, u64 *val, bool host);
+int hv_set_msr(struct hv_x86_vcpu *v, u32 index, u64 val, bool host);
+void hv_msr_update_caps(struct hv_x86_vcpu *v);
+long hv_vcpu_msrs_ioctl(struct hv_x86_vcpu *v, struct kvm_msrs __user *u,
+			bool set);
 
 /* arch/x86/hv/mmu/mmu.c */
 int hv_mmu_vm_init(struct hv_vm *vm);

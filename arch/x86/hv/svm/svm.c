@@ -190,5 +190,8 @@ struct hv_x86_ops hv_svm_ops = {
 	.set_segment = hv_svm_set_segment,
 	.get_dtable = hv_svm_get_dtable,
 	.set_dtable = hv_svm_set_dtable,
+	.get_msr = hv_svm_get_msr,
+	.set_msr = hv_svm_set_msr,
+	.set_tsc_offset = hv_svm_set_tsc_offset,
 	.inject_exception = hv_svm_inject_exception,
 };

@@ -37,6 +37,9 @@ void hv_svm_set_segment(struct hv_x86_vcpu *v, const struct kvm_segment *s,
 void hv_svm_get_dtable(struct hv_x86_vcpu *v, struct kvm_dtable *dt, bool idt);
 void hv_svm_set_dtable(struct hv_x86_vcpu *v, const struct kvm_dtable *dt,
 		       bool idt);
+bool hv_svm_get_msr(struct hv_x86_vcpu *v, u32 index, u64 *val);
+bool hv_svm_set_msr(struct hv_x86_vcpu *v, u32 index, u64 val);
+void hv_svm_set_tsc_offset(struct hv_x86_vcpu *v, u64 offset);
 void hv_svm_inject_exception(struct hv_x86_vcpu *v, u8 vector, bool has_error,
 			     u32 error);
 int hv_svm_tdp_levels(void);

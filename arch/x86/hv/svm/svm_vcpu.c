@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
+#include <asm/msr-index.h>
 #include <asm/svm.h>
 
 #include "svm.h"
@@ -461,6 +462,58 @@ void hv_svm_set_dtable(struct hv_x86_vcpu *v, const struct kvm_dtable *dt,
 
 	t->base = dt->base;
 	t->limit = dt->limit;
+}
+
+/* The MSRs the VMCB holds (VMRUN/VMSAVE/VMLOAD switch them). */
+static u64 *hv_svm_msr_field(struct vmcb_save_area *s, u32 index)
+{
+	switch (index) {
+	case MSR_IA32_SYSENTER_CS:	return &s->sysenter_cs;
+	case MSR_IA32_SYSENTER_ESP:	return &s->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP:	return &s->sysenter_eip;
+	case MSR_STAR:			return &s->star;
+	case MSR_LSTAR:			return &s->lstar;
+	case MSR_CSTAR:			return &s->cstar;
+	case MSR_SYSCALL_MASK:		return &s->sfmask;
+	case MSR_KERNEL_GS_BASE:	return &s->kernel_gs_base;
+	case MSR_FS_BASE:		return &s->fs.base;
+	case MSR_GS_BASE:		return &s->gs.base;
+	case MSR_IA32_CR_PAT:		return &s->g_pat;
+	default:			return NULL;
+	}
+}
+
+bool hv_svm_get_msr(struct hv_x86_vcpu *v, u32 index, u64 *val)
+{
+	u64 *f;
+
+	if (index == MSR_EFER) {
+		*val = hv_svm_get_reg(v, HV_REG_EFER);
+		return true;
+	}
+	f = hv_svm_msr_field(&to_svm(v)->vmcb->save, index);
+	if (f)
+		*val = *f;
+	return f;
+}
+
+bool hv_svm_set_msr(struct hv_x86_vcpu *v, u32 index, u64 val)
+{
+	u64 *f;
+
+	if (index == MSR_EFER) {
+		hv_svm_set_reg(v, HV_REG_EFER, val);
+		return true;
+	}
+	f = hv_svm_msr_field(&to_svm(v)->vmcb->save, index);
+	if (f)
+		*f = val;
+	return f;
+}
+
+void hv_svm_set_tsc_offset(struct hv_x86_vcpu *v, u64 offset)
+{
+	to_svm(v)->vmcb->control.tsc_offset = offset;
 }
 
 void hv_svm_inject_exception(struct hv_x86_vcpu *v, u8 vector, bool has_error,

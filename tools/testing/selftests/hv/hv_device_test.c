@@ -77,6 +77,90 @@ HV_TEST(vm_check_extension_matches_system)
 	close(fd);
 }
 
+/* QEMU's protocol: start with one entry, double on E2BIG. */
+static struct kvm_cpuid2 *get_supported_cpuid(int fd, int *tries)
+{
+	struct kvm_cpuid2 *c = NULL;
+	int n = 1;
+
+	for (*tries = 1;; (*tries)++, n *= 2) {
+		free(c);
+		c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+		c->nent = n;
+		if (!ioctl(fd, KVM_GET_SUPPORTED_CPUID, c))
+			return c;
+		HV_ASSERT(errno == E2BIG, "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+		HV_ASSERT_EQ(c->nent, n);	/* left alone on E2BIG, as KVM */
+		HV_ASSERT(n < 1024, "never enough entries");
+	}
+}
+
+static const struct kvm_cpuid_entry2 *find_leaf(const struct kvm_cpuid2 *c,
+						unsigned int fn, unsigned int idx)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nent; i++)
+		if (c->entries[i].function == fn && c->entries[i].index == idx)
+			return &c->entries[i];
+	return NULL;
+}
+
+HV_TEST(supported_cpuid_e2big_protocol_and_policy)
+{
+	int fd = hv_open_dev(), tries;
+	struct kvm_cpuid2 *c = get_supported_cpuid(fd, &tries);
+	const struct kvm_cpuid_entry2 *e;
+	char sig[13] = "";
+
+	hv_diag("%u entries after %d tries", c->nent, tries);
+	HV_ASSERT(tries > 1 && c->nent > 8, "%u entries", c->nent);
+	e = find_leaf(c, 0x40000000, 0);
+	HV_ASSERT(e, "no KVM signature leaf");
+	memcpy(sig, &e->ebx, 4);
+	memcpy(sig + 4, &e->ecx, 4);
+	memcpy(sig + 8, &e->edx, 4);
+	HV_ASSERT(!strcmp(sig, "KVMKVMKVM"), "signature '%s'", sig);
+	/* No paravirtual feature is implemented, so none is advertised. */
+	e = find_leaf(c, 0x40000001, 0);
+	HV_ASSERT(e && !e->eax && !e->edx, "0x40000001 advertises features");
+	e = find_leaf(c, 1, 0);
+	HV_ASSERT(e && (e->ecx & (1u << 31)), "hypervisor bit missing");
+	HV_ASSERT(!(e->ecx & (1u << 5)), "VMX advertised: no nested virtualization");
+	e = find_leaf(c, 0x80000001, 0);
+	HV_ASSERT(e && !(e->ecx & (1u << 2)), "SVM advertised: no nested virtualization");
+	HV_ASSERT(e->edx & (1u << 29), "long mode missing");
+	HV_ASSERT_ERRNO(ioctl(fd, KVM_GET_SUPPORTED_CPUID, NULL), EFAULT);
+	free(c);
+	close(fd);
+}
+
+HV_TEST(msr_index_list_e2big_protocol)
+{
+	struct kvm_msr_list probe = { .nmsrs = 0 }, *l;
+	int fd = hv_open_dev();
+	unsigned int i;
+	bool star = false, tsc = false, efer = false;
+
+	/* QEMU asks with nmsrs = 0 first: E2BIG, with the count. */
+	HV_ASSERT_ERRNO(ioctl(fd, KVM_GET_MSR_INDEX_LIST, &probe), E2BIG);
+	HV_ASSERT(probe.nmsrs >= 10, "%u MSRs", probe.nmsrs);
+	l = calloc(1, sizeof(*l) + probe.nmsrs * sizeof(l->indices[0]));
+	l->nmsrs = probe.nmsrs;
+	HV_ASSERT_OK(ioctl(fd, KVM_GET_MSR_INDEX_LIST, l));
+	HV_ASSERT_EQ(l->nmsrs, probe.nmsrs);
+	for (i = 0; i < l->nmsrs; i++) {
+		star |= l->indices[i] == 0xc0000081;
+		tsc |= l->indices[i] == 0x10;
+		efer |= l->indices[i] == 0xc0000080;
+	}
+	HV_ASSERT(star && tsc, "STAR or TSC missing from the list");
+	HV_ASSERT(!efer, "EFER listed (KVM does not list it)");
+	HV_ASSERT_ERRNO(ioctl(fd, KVM_GET_MSR_INDEX_LIST, NULL), EFAULT);
+	free(l);
+	close(fd);
+}
+
 HV_TEST(vcpu_mmap_size)
 {
 	int fd = hv_open_dev();

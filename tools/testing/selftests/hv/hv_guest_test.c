@@ -5,6 +5,7 @@
  * bad inputs of the vCPU and memslot ioctls.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -84,7 +85,8 @@ HV_GUEST_CODE(g_cpuid, 16,
 	"cpuid\n"
 	"mov %edx, %eax\n"
 	"out %eax, $0x13\n"
-	"mov $0x4000, %eax\n"		/* no such leaf: zeros */
+	"mov $0x4000, %eax\n"		/* above the highest basic leaf */
+	"xor %ecx, %ecx\n"
 	"cpuid\n"
 	"or %ebx, %eax\n"
 	"or %ecx, %eax\n"
@@ -100,7 +102,9 @@ HV_TEST(cpuid_returns_set_cpuid2_values)
 	} t = {
 		.c.nent = 3,
 		.e = {
-			{ .function = 0, .eax = 7, .ebx = 0x68747541 },
+			/* "GenuineIntel": Intel's rules for leaves out of range */
+			{ .function = 0, .eax = 7, .ebx = 0x756e6547, .edx = 0x49656e69,
+			  .ecx = 0x6c65746e },
 			{ .function = 7, .index = 0, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
 			  .edx = 0x700 },
 			{ .function = 7, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
@@ -113,10 +117,11 @@ HV_TEST(cpuid_returns_set_cpuid2_values)
 	HV_ASSERT_OK(ioctl(g.vcpu, KVM_SET_CPUID2, &t));
 	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_cpuid_start, g_cpuid_end);
 	HV_ASSERT_OUT(&g, 0x10, 4, 7);
-	HV_ASSERT_OUT(&g, 0x11, 4, 0x68747541);
+	HV_ASSERT_OUT(&g, 0x11, 4, 0x756e6547);
 	HV_ASSERT_OUT(&g, 0x12, 4, 0x701);
 	HV_ASSERT_OUT(&g, 0x13, 4, 0x700);
-	HV_ASSERT_OUT(&g, 0x14, 4, 0);
+	/* As KVM on Intel: the highest basic leaf (7.0) answers. */
+	HV_ASSERT_OUT(&g, 0x14, 4, 0x700);
 	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
 }
 
@@ -189,6 +194,125 @@ HV_TEST(unknown_msr_raises_gp_in_guest)
 	hv_guest_init(&g, 1 << 20);
 	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_gp_start, g_gp_end);
 	HV_ASSERT_OUT(&g, 0x11, 1, 0x0d);
+}
+
+struct hv_msrs {
+	struct kvm_msrs h;
+	struct kvm_msr_entry e[8];
+};
+
+static long hv_msrs(int vcpu, unsigned long op, struct hv_msrs *m, int n, ...)
+{
+	va_list ap;
+	int i;
+
+	m->h.nmsrs = n;
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		m->e[i].index = va_arg(ap, unsigned int);
+		m->e[i].data = va_arg(ap, unsigned long long);
+	}
+	va_end(ap);
+	return ioctl(vcpu, op, m);
+}
+
+HV_TEST(get_set_msrs_count_and_values)
+{
+	struct hv_msrs m;
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	/* Each kind of storage: VMCB, the core's table, the TSC offset. */
+	HV_ASSERT_EQ(hv_msrs(g.vcpu, KVM_SET_MSRS, &m, 6,
+			     0xc0000081, 0x0023001000000000ULL,	/* STAR */
+			     0x174, 0x10ULL,				/* SYSENTER_CS */
+			     0x277, 0x0007040600070406ULL,		/* PAT */
+			     0x2ff, 0xc06ULL,				/* MTRRdefType */
+			     0x17a, 0ULL,				/* MCG_STATUS */
+			     0x10, 1ULL << 40), 6);			/* TSC */
+	HV_ASSERT_EQ(hv_msrs(g.vcpu, KVM_GET_MSRS, &m, 5, 0xc0000081, 0ULL,
+			     0x174, 0ULL, 0x277, 0ULL, 0x2ff, 0ULL, 0x10, 0ULL), 5);
+	HV_ASSERT_EQ(m.e[0].data, 0x0023001000000000ULL);
+	HV_ASSERT_EQ(m.e[1].data, 0x10);
+	HV_ASSERT_EQ(m.e[2].data, 0x0007040600070406ULL);
+	HV_ASSERT_EQ(m.e[3].data, 0xc06);
+	HV_ASSERT(m.e[4].data >= 1ULL << 40, "TSC went backwards: %llx",
+		  (unsigned long long)m.e[4].data);
+	/* Processing stops at the first MSR that fails: its index is the count. */
+	HV_ASSERT_EQ(hv_msrs(g.vcpu, KVM_SET_MSRS, &m, 3, 0x175, 0x1234ULL,
+			     0xdead0000, 0ULL, 0x176, 0x5678ULL), 1);
+	HV_ASSERT_EQ(hv_msrs(g.vcpu, KVM_SET_MSRS, &m, 1, 0x277, 0x0202020202020202ULL), 0);
+	HV_ASSERT_EQ(hv_msrs(g.vcpu, KVM_GET_MSRS, &m, 2, 0x175, 0ULL, 0x176, 0ULL), 2);
+	HV_ASSERT_EQ(m.e[0].data, 0x1234);
+	HV_ASSERT_EQ(m.e[1].data, 0);
+	m.h.nmsrs = 256;
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_GET_MSRS, &m), E2BIG);
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_GET_MSRS, NULL), EFAULT);
+}
+
+/* The guest sees what the host set, and the host what the guest wrote. */
+HV_GUEST_CODE(g_msr, 16,
+	"mov $0xc0000081, %ecx\n"	/* STAR, set by the host */
+	"rdmsr\n"
+	"out %eax, $0x10\n"
+	"mov %edx, %eax\n"
+	"out %eax, $0x11\n"
+	"mov $0xc0000082, %ecx\n"	/* LSTAR: a canonical address */
+	"mov $0x89abcdef, %eax\n"
+	"mov $0xffffffff, %edx\n"
+	"wrmsr\n"
+	"rdtsc\n"
+	"out %eax, $0x12\n"
+	"mov %edx, %eax\n"
+	"out %eax, $0x13\n"
+	"hlt\n");
+
+HV_TEST(guest_and_host_share_msrs)
+{
+	struct hv_msrs m;
+	struct hv_guest g;
+	uint64_t tsc;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_msr_start, g_msr_end);
+	HV_ASSERT_EQ(hv_msrs(g.vcpu, KVM_SET_MSRS, &m, 2,
+			     0xc0000081, 0x1122334455667788ULL, 0x10, 5ULL << 40), 2);
+	HV_ASSERT_OUT(&g, 0x10, 4, 0x55667788);
+	HV_ASSERT_OUT(&g, 0x11, 4, 0x11223344);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+	HV_ASSERT_EQ(g.run->io.port, 0x12);
+	tsc = hv_io_data(&g);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+	tsc |= hv_io_data(&g) << 32;
+	HV_ASSERT(tsc >= 5ULL << 40, "guest TSC %llx below what the host set",
+		  (unsigned long long)tsc);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+	HV_ASSERT_EQ(hv_msrs(g.vcpu, KVM_GET_MSRS, &m, 1, 0xc0000082, 0ULL), 1);
+	HV_ASSERT_EQ(m.e[0].data, 0xffffffff89abcdefULL);
+}
+
+/* EFER.SVME is never the guest's: #GP, through the IVT. */
+HV_GUEST_CODE(g_efer, 16,
+	"movw $(g_efer_handler - g_efer_start + 0x1000), 13*4\n"
+	"movw $0, 13*4+2\n"
+	"mov $0xc0000080, %ecx\n"
+	"rdmsr\n"
+	"or $0x1000, %eax\n"
+	"wrmsr\n"
+	"out %al, $0x10\n"		/* not reached */
+	"hlt\n"
+	"g_efer_handler:\n"
+	"rdmsr\n"
+	"out %eax, $0x11\n"
+	"hlt\n");
+
+HV_TEST(guest_cannot_set_efer_svme)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_efer_start, g_efer_end);
+	HV_ASSERT_OUT(&g, 0x11, 4, 0);	/* #GP, and EFER unchanged */
 }
 
 HV_GUEST_CODE(g_vmmcall, 16,
