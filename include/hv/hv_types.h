@@ -15,20 +15,21 @@
 #include <linux/string.h>
 #else
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/types.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
 
 #define BIT(n)		(1UL << (n))
 #define BIT_ULL(n)	(1ULL << (n))
@@ -44,16 +45,16 @@ typedef int64_t s64;
  * walker) read or write concurrently.  Scalar types only.
  */
 #ifndef READ_ONCE
-#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #endif
 #ifndef WRITE_ONCE
-#define WRITE_ONCE(x, val)	(*(volatile __typeof__(x) *)&(x) = (val))
+#define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
 #endif
 
-/* Like the kernel's: returns the number of characters actually written. */
-static inline int hv_scnprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-#include <stdarg.h>
+/*
+ * Like the kernel's: returns the number of characters actually written.
+ * (Formats are checked where it matters: the module build uses the kernel's.)
+ */
 static inline int hv_scnprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;

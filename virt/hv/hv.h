@@ -17,10 +17,9 @@
 #include <linux/signal.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/version.h>
 
-/* Kernels from 6.10 on name the field differently for kernel code. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+/* Newer kernels (6.10+) rename the field for kernel code with this macro. */
+#ifdef HINT_UNSAFE_IN_KVM
 #define hv_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit__unsafe)
 #else
 #define hv_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)

@@ -323,7 +323,7 @@ static void host_cpuid(const struct hv_cpuid_host *h, u32 fn, u32 idx,
 {
 	const struct hv_cpuid_entry *e;
 
-	r[0] = r[1] = r[2] = r[3] = 0;
+	memset(r, 0, 4 * sizeof(*r));
 	if (h->cpuid) {
 		h->cpuid(h->opaque, fn, idx, r);
 		return;
@@ -612,7 +612,9 @@ static void basic_leaf(struct hv_cpuid_gen *g, u32 fn, u32 max_basic)
 		break;
 	case 6:		/* thermal/power: only ARAT, the LAPIC timer is emulated */
 		r[R(EAX)] = B32(2);
-		r[R(EBX)] = r[R(ECX)] = r[R(EDX)] = 0;
+		r[R(EBX)] = 0;
+		r[R(ECX)] = 0;
+		r[R(EDX)] = 0;
 		put(g, 6, 0, 0, r);
 		break;
 	case 7:
@@ -689,25 +691,32 @@ static void ext_leaf(struct hv_cpuid_gen *g, u32 fn, u32 max_ext)
 		r[R(EDX)] &= ~0x00030000U;
 		break;
 	case 0x80000007:
-		r[R(EAX)] = r[R(EBX)] = r[R(ECX)] = 0;
+		r[R(EAX)] = 0;
+		r[R(EBX)] = 0;
+		r[R(ECX)] = 0;
 		r[R(EDX)] &= D87_INVTSC;
 		break;
 	case 0x80000008:
 		leaf_80000008(g);
 		return;
 	case 0x80000019:	/* 1G-page TLB */
-		r[R(ECX)] = r[R(EDX)] = 0;
+		r[R(ECX)] = 0;
+		r[R(EDX)] = 0;
 		break;
 	case 0x8000001a:	/* performance optimizations */
 		r[R(EAX)] &= 0x7;
-		r[R(EBX)] = r[R(ECX)] = r[R(EDX)] = 0;
+		r[R(EBX)] = 0;
+		r[R(ECX)] = 0;
+		r[R(EDX)] = 0;
 		break;
 	case 0x8000001d:
 		leaf_4(g, fn);
 		return;
 	case 0x80000021:
 		r[R(EAX)] &= A8_21_PASS;
-		r[R(EBX)] = r[R(ECX)] = r[R(EDX)] = 0;
+		r[R(EBX)] = 0;
+		r[R(ECX)] = 0;
+		r[R(EDX)] = 0;
 		break;
 	default:
 		/*
@@ -715,7 +724,7 @@ static void ext_leaf(struct hv_cpuid_gen *g, u32 fn, u32 max_ext)
 		 * 0x8000001E (host topology), 0x8000001F (SEV), 0x80000020
 		 * (PQoS), reserved leaves: zeroed.
 		 */
-		r[R(EAX)] = r[R(EBX)] = r[R(ECX)] = r[R(EDX)] = 0;
+		memset(r, 0, 4 * sizeof(*r));
 		break;
 	}
 	put(g, fn, 0, 0, r);
@@ -837,7 +846,7 @@ void hv_cpuid_guest_result(const struct hv_cpuid_entry *e, unsigned int n,
 	const struct hv_cpuid_entry *ent;
 	u32 fn;
 
-	regs[0] = regs[1] = regs[2] = regs[3] = 0;
+	memset(regs, 0, 4 * sizeof(*regs));
 	ent = hv_cpuid_lookup(e, n, function, index);
 	if (!ent) {
 		/*

@@ -68,8 +68,8 @@ enum { HV_CPUID_EAX, HV_CPUID_EBX, HV_CPUID_ECX, HV_CPUID_EDX };
  * unless the bit says the feature is emulated.
  */
 #define HV_CPUID_F_X2APIC	BIT(0)	/* x2APIC emulated (in-kernel LAPIC) */
-#define HV_CPUID_F_LA57		BIT(1)	/* 5-level guest paging works (5-level
-					 * TDP, or a 5-level host for shadow) */
+/* 5-level guest paging works (5-level TDP, or a 5-level host for shadow) */
+#define HV_CPUID_F_LA57		BIT(1)
 #define HV_CPUID_F_XSAVE	BIT(2)	/* XSAVE/XRSTOR/XSETBV, x87+SSE state */
 #define HV_CPUID_F_AVX		BIT(3)	/* YMM state (needs F_XSAVE) */
 #define HV_CPUID_F_AVX512	BIT(4)	/* opmask+ZMM state (needs F_AVX) */

@@ -127,8 +127,8 @@ enum hv_msr_class {
 	HV_MSR_C_STORE,		/* plain storage; set bits of ->rsvd #GP */
 	HV_MSR_C_CANONICAL,	/* storage of a linear address: canonical */
 	HV_MSR_C_SYSENTER,	/* storage; canonical on VMX (VMCS field) */
-	HV_MSR_C_CONST,		/* read-only: guest writes #GP, host writes
-				 * must equal the value */
+	/* read-only: guest writes #GP, host writes must equal the value */
+	HV_MSR_C_CONST,
 	HV_MSR_C_UCODE,		/* guest writes ignored, host writes set it */
 	HV_MSR_C_TSC,		/* the core keeps it as a TSC offset */
 	HV_MSR_C_APIC_BASE,	/* the core's LAPIC keeps it */

@@ -228,8 +228,6 @@ static int hv_check_sregs(const struct kvm_sregs *s)
 		return -EINVAL;
 	if (lma && !(s->cr4 & X86_CR4_PAE))
 		return -EINVAL;
-	if ((s->cr4 & X86_CR4_LA57) && pg && lma == false)
-		return -EINVAL;
 	return 0;
 }
 

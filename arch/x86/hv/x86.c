@@ -389,12 +389,12 @@ int hv_arch_init(void)
 
 	if (boot_cpu_data.x86_vendor == X86_VENDOR_INTEL ||
 	    boot_cpu_data.x86_vendor == X86_VENDOR_CENTAUR ||
-	    boot_cpu_data.x86_vendor == X86_VENDOR_ZHAOXIN)
+	    boot_cpu_data.x86_vendor == X86_VENDOR_ZHAOXIN) {
 		hv_ops = &hv_vmx_ops;
-	else if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
-		 boot_cpu_data.x86_vendor == X86_VENDOR_HYGON)
+	} else if (boot_cpu_data.x86_vendor == X86_VENDOR_AMD ||
+		   boot_cpu_data.x86_vendor == X86_VENDOR_HYGON) {
 		hv_ops = &hv_svm_ops;
-	else {
+	} else {
 		pr_err("no VT-x or AMD-V: unsupported CPU vendor\n");
 		return -ENODEV;
 	}

@@ -150,10 +150,10 @@ static void hv_svm_hardware_disable(void)
 	if (!(efer & HV_EFER_SVME))
 		return;
 	/* Leave with GIF set, or interrupts stay blocked once SVME is clear. */
-	asm goto("1: stgi\n\t"
-		 _ASM_EXTABLE(1b, %l[out])
-		 : : : "memory" : out);
-out:
+	asm volatile("1: stgi\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : : "memory");
 	wrmsrl(HV_MSR_EFER, efer & ~HV_EFER_SVME);
 }
 

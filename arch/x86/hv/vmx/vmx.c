@@ -163,6 +163,7 @@ static void hv_vmx_hardware_unsetup(void)
 static int hv_vmx_hardware_enable(void)
 {
 	u64 pa = page_to_phys(__this_cpu_read(hv_vmxon_region));
+	u8 fail = 1;
 
 	/* CR4.VMXE already set: kvm_intel or another hypervisor owns VMX. */
 	if (cr4_read_shadow() & X86_CR4_VMXE)
@@ -170,13 +171,14 @@ static int hv_vmx_hardware_enable(void)
 
 	intel_pt_handle_vmx(1);
 	cr4_set_bits(X86_CR4_VMXE);
-	asm goto("1: vmxon %[pa]\n\t"
-		 "jbe %l[fail]\n\t"
-		 _ASM_EXTABLE(1b, %l[fail])
-		 : : [pa] "m" (pa) : "cc", "memory" : fail);
-	return 0;
-
-fail:
+	/* VMfailInvalid/VMfailValid set CF/ZF; a fault skips to 2 with fail set. */
+	asm volatile("1: vmxon %[pa]\n\t"
+		     "setna %[fail]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [fail] "+qm" (fail) : [pa] "m" (pa) : "cc", "memory");
+	if (!fail)
+		return 0;
 	cr4_clear_bits(X86_CR4_VMXE);
 	intel_pt_handle_vmx(0);
 	return -EBUSY;
@@ -185,10 +187,10 @@ fail:
 static void hv_vmx_hardware_disable(void)
 {
 	/* VMXOFF only faults outside VMX operation, which is fine to ignore. */
-	asm goto("1: vmxoff\n\t"
-		 _ASM_EXTABLE(1b, %l[out])
-		 : : : "cc", "memory" : out);
-out:
+	asm volatile("1: vmxoff\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : : : "cc", "memory");
 	cr4_clear_bits(X86_CR4_VMXE);
 	intel_pt_handle_vmx(0);
 }
