@@ -71,6 +71,8 @@
 
 #include <hv/hv_types.h>
 
+#include "regs.h"
+
 #define HV_INSN_MAX_LEN		15
 
 /* What decides default operand size, address size and instruction set. */
@@ -86,21 +88,6 @@ enum hv_cpu_mode {
 /* The mode from CR0.PE, RFLAGS.VM, EFER.LMA, CS.L and CS.D/B. */
 enum hv_cpu_mode hv_emul_cpu_mode(bool cr0_pe, bool rflags_vm, bool efer_lma,
 				  bool cs_l, bool cs_db);
-
-/* General-purpose registers in hardware (ModRM) order. */
-enum hv_gpr {
-	HV_GPR_RAX, HV_GPR_RCX, HV_GPR_RDX, HV_GPR_RBX,
-	HV_GPR_RSP, HV_GPR_RBP, HV_GPR_RSI, HV_GPR_RDI,
-	HV_GPR_R8, HV_GPR_R9, HV_GPR_R10, HV_GPR_R11,
-	HV_GPR_R12, HV_GPR_R13, HV_GPR_R14, HV_GPR_R15,
-	HV_NR_GPRS
-};
-
-/* Segment registers in hardware (Sreg) order. */
-enum hv_seg {
-	HV_SEG_ES, HV_SEG_CS, HV_SEG_SS, HV_SEG_DS, HV_SEG_FS, HV_SEG_GS,
-	HV_NR_SEGS
-};
 
 #define HV_RFLAGS_CF		BIT_ULL(0)
 #define HV_RFLAGS_FIXED		BIT_ULL(1)

@@ -60,12 +60,12 @@ static int hv_handle_cpuid(struct hv_x86_vcpu *v)
 	u64 *g = v->gprs;
 	u32 regs[4];
 
-	hv_cpuid_guest_result(v->cpuid, v->cpuid_nent, &dyn, g[HV_RAX],
-			      g[HV_RCX], regs);
-	g[HV_RAX] = regs[0];
-	g[HV_RBX] = regs[1];
-	g[HV_RCX] = regs[2];
-	g[HV_RDX] = regs[3];
+	hv_cpuid_guest_result(v->cpuid, v->cpuid_nent, &dyn, g[HV_GPR_RAX],
+			      g[HV_GPR_RCX], regs);
+	g[HV_GPR_RAX] = regs[0];
+	g[HV_GPR_RBX] = regs[1];
+	g[HV_GPR_RCX] = regs[2];
+	g[HV_GPR_RDX] = regs[3];
 	hv_skip_insn(v, 2);
 	return 1;
 }
@@ -85,7 +85,7 @@ static int hv_handle_io(struct hv_x86_vcpu *v)
 	run->io.count = 1;
 	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
 	if (!e->io.in)
-		memcpy(v->vcpu->pio_data, &v->gprs[HV_RAX], e->io.size);
+		memcpy(v->vcpu->pio_data, &v->gprs[HV_GPR_RAX], e->io.size);
 	v->pending_rip = e->next_rip;
 	v->pending = e->io.in ? HV_PENDING_PIO_IN : HV_PENDING_SKIP;
 	return 0;
@@ -94,12 +94,14 @@ static int hv_handle_io(struct hv_x86_vcpu *v)
 /* Finishes an I/O instruction with what userspace left in kvm_run. */
 int hv_complete_userspace_exit(struct hv_x86_vcpu *v)
 {
-	u64 *rax = &v->gprs[HV_RAX];
+	u64 *rax = &v->gprs[HV_GPR_RAX];
 	u64 val = 0;
 
 	switch (v->pending) {
 	case HV_PENDING_NONE:
 		return 1;
+	case HV_PENDING_MMIO_READ:
+		return hv_complete_mmio_read(v);
 	case HV_PENDING_PIO_IN:
 		memcpy(&val, v->vcpu->pio_data, v->exit.io.size);
 		if (v->exit.io.size == 4)
@@ -119,11 +121,11 @@ int hv_complete_userspace_exit(struct hv_x86_vcpu *v)
 
 static int hv_handle_msr(struct hv_x86_vcpu *v, bool write)
 {
-	u32 msr = v->gprs[HV_RCX];
+	u32 msr = v->gprs[HV_GPR_RCX];
 	u64 val;
 
 	if (write) {
-		val = (v->gprs[HV_RDX] << 32) | (u32)v->gprs[HV_RAX];
+		val = (v->gprs[HV_GPR_RDX] << 32) | (u32)v->gprs[HV_GPR_RAX];
 		if (hv_set_msr(v, msr, val, false)) {
 			hv_inject_gp(v);
 			return 1;
@@ -133,8 +135,8 @@ static int hv_handle_msr(struct hv_x86_vcpu *v, bool write)
 			hv_inject_gp(v);
 			return 1;
 		}
-		v->gprs[HV_RAX] = (u32)val;
-		v->gprs[HV_RDX] = val >> 32;
+		v->gprs[HV_GPR_RAX] = (u32)val;
+		v->gprs[HV_GPR_RDX] = val >> 32;
 	}
 	hv_skip_insn(v, 2);
 	return 1;
@@ -142,7 +144,7 @@ static int hv_handle_msr(struct hv_x86_vcpu *v, bool write)
 
 static int hv_handle_xsetbv(struct hv_x86_vcpu *v)
 {
-	u64 xcr0 = (v->gprs[HV_RDX] << 32) | (u32)v->gprs[HV_RAX];
+	u64 xcr0 = (v->gprs[HV_GPR_RDX] << 32) | (u32)v->gprs[HV_GPR_RAX];
 	/* What the guest's CPUID enumerates, within its FPU state. */
 	u64 allowed = hv_cpuid_guest_xcr0_mask(v->cpuid, v->cpuid_nent) &
 		      v->guest_fpu.xfeatures;
@@ -151,7 +153,7 @@ static int hv_handle_xsetbv(struct hv_x86_vcpu *v)
 	 * XCR0 rules of the SDM: x87 always, AVX needs SSE, AVX-512 needs AVX
 	 * and all three of its components, nothing the guest may not have.
 	 */
-	if (v->gprs[HV_RCX] != 0 ||
+	if (v->gprs[HV_GPR_RCX] != 0 ||
 	    ((xcr0 & XFEATURE_MASK_AVX512) &&
 	     ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
 	      !(xcr0 & XFEATURE_MASK_YMM))) || !(xcr0 & XFEATURE_MASK_FP) ||
@@ -163,12 +165,6 @@ static int hv_handle_xsetbv(struct hv_x86_vcpu *v)
 	v->xcr0 = xcr0;
 	hv_skip_insn(v, 3);
 	return 1;
-}
-
-/* Replaced by the instruction emulator (emulate.c) once it lands. */
-int hv_emulate_mmio(struct hv_x86_vcpu *v)
-{
-	return hv_internal_error(v, KVM_INTERNAL_ERROR_EMULATION);
 }
 
 int hv_handle_exit(struct hv_x86_vcpu *v)
@@ -195,7 +191,7 @@ int hv_handle_exit(struct hv_x86_vcpu *v)
 	case HV_EXIT_XSETBV:
 		return hv_handle_xsetbv(v);
 	case HV_EXIT_HYPERCALL:
-		v->gprs[HV_RAX] = (u64)-HV_KVM_ENOSYS;
+		v->gprs[HV_GPR_RAX] = (u64)-HV_KVM_ENOSYS;
 		hv_skip_insn(v, 3);
 		return 1;
 	case HV_EXIT_UD:

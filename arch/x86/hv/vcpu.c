@@ -43,7 +43,7 @@ static void hv_vcpu_reset(struct hv_x86_vcpu *v)
 {
 	memset(v->gprs, 0, sizeof(v->gprs));
 	/* EDX holds family/model/stepping after reset; 0x600 as KVM. */
-	v->gprs[HV_RDX] = 0x600;
+	v->gprs[HV_GPR_RDX] = 0x600;
 	v->mp_state = KVM_MP_STATE_RUNNABLE;
 	v->apic_base = 0xfee00000ULL | BIT_ULL(11) |
 		       (v->vcpu->id == 0 ? BIT_ULL(8) : 0);
@@ -153,10 +153,10 @@ static void hv_get_regs(struct hv_x86_vcpu *v, struct kvm_regs *r)
 	const u64 *g = v->gprs;
 
 	*r = (struct kvm_regs) {
-		.rax = g[HV_RAX], .rbx = g[HV_RBX], .rcx = g[HV_RCX], .rdx = g[HV_RDX],
-		.rsi = g[HV_RSI], .rdi = g[HV_RDI], .rsp = g[HV_RSP], .rbp = g[HV_RBP],
-		.r8 = g[HV_R8], .r9 = g[HV_R9], .r10 = g[HV_R10], .r11 = g[HV_R11],
-		.r12 = g[HV_R12], .r13 = g[HV_R13], .r14 = g[HV_R14], .r15 = g[HV_R15],
+		.rax = g[HV_GPR_RAX], .rbx = g[HV_GPR_RBX], .rcx = g[HV_GPR_RCX], .rdx = g[HV_GPR_RDX],
+		.rsi = g[HV_GPR_RSI], .rdi = g[HV_GPR_RDI], .rsp = g[HV_GPR_RSP], .rbp = g[HV_GPR_RBP],
+		.r8 = g[HV_GPR_R8], .r9 = g[HV_GPR_R9], .r10 = g[HV_GPR_R10], .r11 = g[HV_GPR_R11],
+		.r12 = g[HV_GPR_R12], .r13 = g[HV_GPR_R13], .r14 = g[HV_GPR_R14], .r15 = g[HV_GPR_R15],
 		.rip = hv_rip(v),
 		.rflags = hv_ops->get_reg(v, HV_REG_RFLAGS),
 	};
@@ -166,10 +166,10 @@ static void hv_set_regs(struct hv_x86_vcpu *v, const struct kvm_regs *r)
 {
 	u64 *g = v->gprs;
 
-	g[HV_RAX] = r->rax; g[HV_RBX] = r->rbx; g[HV_RCX] = r->rcx; g[HV_RDX] = r->rdx;
-	g[HV_RSI] = r->rsi; g[HV_RDI] = r->rdi; g[HV_RSP] = r->rsp; g[HV_RBP] = r->rbp;
-	g[HV_R8] = r->r8; g[HV_R9] = r->r9; g[HV_R10] = r->r10; g[HV_R11] = r->r11;
-	g[HV_R12] = r->r12; g[HV_R13] = r->r13; g[HV_R14] = r->r14; g[HV_R15] = r->r15;
+	g[HV_GPR_RAX] = r->rax; g[HV_GPR_RBX] = r->rbx; g[HV_GPR_RCX] = r->rcx; g[HV_GPR_RDX] = r->rdx;
+	g[HV_GPR_RSI] = r->rsi; g[HV_GPR_RDI] = r->rdi; g[HV_GPR_RSP] = r->rsp; g[HV_GPR_RBP] = r->rbp;
+	g[HV_GPR_R8] = r->r8; g[HV_GPR_R9] = r->r9; g[HV_GPR_R10] = r->r10; g[HV_GPR_R11] = r->r11;
+	g[HV_GPR_R12] = r->r12; g[HV_GPR_R13] = r->r13; g[HV_GPR_R14] = r->r14; g[HV_GPR_R15] = r->r15;
 	hv_ops->set_reg(v, HV_REG_RIP, r->rip);
 	/* Bit 1 is always 1; KVM forces it the same way. */
 	hv_ops->set_reg(v, HV_REG_RFLAGS, r->rflags | X86_EFLAGS_FIXED);

@@ -13,7 +13,9 @@
 
 #include "../../../virt/hv/hv.h"
 #include "cpuid.h"
+#include "emulate.h"
 #include "msr.h"
+#include "regs.h"
 #include "mmu/tdp.h"
 
 struct hv_x86_vcpu;
@@ -30,25 +32,6 @@ enum hv_x86_reg {
 	HV_REG_PAT,
 };
 
-/* KVM's order of segments in struct kvm_sregs. */
-enum hv_seg {
-	HV_SEG_CS,
-	HV_SEG_DS,
-	HV_SEG_ES,
-	HV_SEG_FS,
-	HV_SEG_GS,
-	HV_SEG_SS,
-	HV_SEG_TR,
-	HV_SEG_LDTR,
-	HV_NR_SEGS
-};
-
-/* Hardware order of the general-purpose registers. */
-enum hv_gpr {
-	HV_RAX, HV_RCX, HV_RDX, HV_RBX, HV_RSP, HV_RBP, HV_RSI, HV_RDI,
-	HV_R8, HV_R9, HV_R10, HV_R11, HV_R12, HV_R13, HV_R14, HV_R15,
-	HV_NR_GPRS
-};
 
 /* What a backend decodes its exit into; the core handles it. */
 enum hv_exit_reason {
@@ -94,6 +77,7 @@ enum hv_pending {
 	HV_PENDING_NONE,
 	HV_PENDING_PIO_IN,	/* copy the PIO data page into RAX */
 	HV_PENDING_SKIP,	/* only advance RIP (PIO out) */
+	HV_PENDING_MMIO_READ,	/* finish v->mmio_insn with kvm_run's data */
 };
 
 /* Zeroed pages for TDP tables, filled before mmu_lock is taken. */
@@ -108,6 +92,10 @@ struct hv_x86_vcpu {
 	struct hv_exit exit;
 	enum hv_pending pending;
 	u64 pending_rip;	/* RIP after the pending instruction */
+	/* The instruction an MMIO exit is in the middle of. */
+	struct hv_insn mmio_insn;
+	struct hv_mmio_access mmio_acc;
+	u64 mmio_gpa;
 
 	struct hv_cpuid_entry *cpuid;	/* KVM_SET_CPUID2's table */
 	unsigned int cpuid_nent;
@@ -236,7 +224,8 @@ void hv_mmu_vcpu_free_cache(struct hv_x86_vcpu *v);
 int hv_handle_exit(struct hv_x86_vcpu *v);
 int hv_complete_userspace_exit(struct hv_x86_vcpu *v);
 int hv_internal_error(struct hv_x86_vcpu *v, u32 suberror);
-/* An access the MMU cannot map: MMIO, or a write to a read-only slot. */
+/* arch/x86/hv/mmio.c: an access the MMU cannot map (MMIO, read-only slot). */
 int hv_emulate_mmio(struct hv_x86_vcpu *v);
+int hv_complete_mmio_read(struct hv_x86_vcpu *v);
 
 #endif /* HV_X86_H */

@@ -284,8 +284,8 @@ void hv_svm_run(struct hv_x86_vcpu *v, bool flush_tlb)
 	bool switch_xcr0 = hv_host_xcr0 && v->xcr0 != hv_host_xcr0;
 
 	hv_svm_pick_asid(svm, flush_tlb);
-	vmcb->save.rax = v->gprs[HV_RAX];
-	vmcb->save.rsp = v->gprs[HV_RSP];
+	vmcb->save.rax = v->gprs[HV_GPR_RAX];
+	vmcb->save.rsp = v->gprs[HV_GPR_RSP];
 	if (switch_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
 
@@ -306,8 +306,8 @@ void hv_svm_run(struct hv_x86_vcpu *v, bool flush_tlb)
 	if (hw_breakpoint_active())
 		hw_breakpoint_restore();
 
-	v->gprs[HV_RAX] = vmcb->save.rax;
-	v->gprs[HV_RSP] = vmcb->save.rsp;
+	v->gprs[HV_GPR_RAX] = vmcb->save.rax;
+	v->gprs[HV_GPR_RSP] = vmcb->save.rsp;
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	/*
 	 * An event whose delivery the exit interrupted (e.g. a fault on the

@@ -451,6 +451,174 @@ HV_TEST(two_vcpus_run_at_once_on_two_cpus)
 		  "the two vCPUs never ran at the same time");
 }
 
+#define MMIO_BASE 0xd0000000u	/* no memslot there */
+
+HV_GUEST_CODE(g_mmio, 32,
+	"mov $0xd0000000, %ebx\n"
+	"movb $0x11, (%ebx)\n"
+	"movw $0x2233, 2(%ebx)\n"
+	"movl $0x44556677, 4(%ebx)\n"
+	"mov 8(%ebx), %al\n"
+	"out %al, $0x10\n"
+	"mov $0xaaaa5555, %eax\n"
+	"mov 10(%ebx), %ax\n"		/* upper half of EAX kept */
+	"out %eax, $0x11\n"
+	"mov 12(%ebx), %eax\n"
+	"out %eax, $0x12\n"
+	"movsbl 16(%ebx), %ecx\n"
+	"mov %ecx, %eax\n"
+	"out %eax, $0x13\n"
+	"movzwl 18(%ebx), %ecx\n"
+	"mov %ecx, %eax\n"
+	"out %eax, $0x14\n"
+	"orl $0x100, 20(%ebx)\n"	/* read, then write the result */
+	"hlt\n");
+
+static void expect_mmio(struct hv_guest *g, uint64_t addr, int len, int write,
+			uint64_t wdata)
+{
+	uint64_t d = 0;
+
+	HV_ASSERT_EXIT(g, KVM_EXIT_MMIO);
+	HV_ASSERT_EQ(g->run->mmio.phys_addr, addr);
+	HV_ASSERT_EQ(g->run->mmio.len, len);
+	HV_ASSERT_EQ(g->run->mmio.is_write, write);
+	if (write) {
+		memcpy(&d, g->run->mmio.data, len);
+		HV_ASSERT_EQ(d, wdata);
+	}
+}
+
+static void reply_mmio(struct hv_guest *g, uint64_t data)
+{
+	memcpy(g->run->mmio.data, &data, sizeof(data));
+}
+
+HV_TEST(mmio_sizes_both_ways)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_prot32(&g, g.vcpu, 0x1000, g_mmio_start, g_mmio_end);
+	expect_mmio(&g, MMIO_BASE, 1, 1, 0x11);
+	expect_mmio(&g, MMIO_BASE + 2, 2, 1, 0x2233);
+	expect_mmio(&g, MMIO_BASE + 4, 4, 1, 0x44556677);
+	expect_mmio(&g, MMIO_BASE + 8, 1, 0, 0);
+	reply_mmio(&g, 0x9a);
+	HV_ASSERT_OUT(&g, 0x10, 1, 0x9a);
+	expect_mmio(&g, MMIO_BASE + 10, 2, 0, 0);
+	reply_mmio(&g, 0xbeef);
+	HV_ASSERT_OUT(&g, 0x11, 4, 0xaaaabeef);
+	expect_mmio(&g, MMIO_BASE + 12, 4, 0, 0);
+	reply_mmio(&g, 0x12345678);
+	HV_ASSERT_OUT(&g, 0x12, 4, 0x12345678);
+	expect_mmio(&g, MMIO_BASE + 16, 1, 0, 0);
+	reply_mmio(&g, 0x80);
+	HV_ASSERT_OUT(&g, 0x13, 4, 0xffffff80);	/* sign-extended */
+	expect_mmio(&g, MMIO_BASE + 18, 2, 0, 0);
+	reply_mmio(&g, 0x8001);
+	HV_ASSERT_OUT(&g, 0x14, 4, 0x8001);	/* zero-extended */
+	expect_mmio(&g, MMIO_BASE + 20, 4, 0, 0);
+	reply_mmio(&g, 0x1);
+	expect_mmio(&g, MMIO_BASE + 20, 4, 1, 0x101);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+}
+
+/* Reads and writes a read-only slot at 2 MiB. */
+HV_GUEST_CODE(g_ro, 32,
+	"mov $0x200000, %ebx\n"
+	"mov (%ebx), %eax\n"
+	"out %eax, $0x10\n"
+	"movl $0xfeedface, (%ebx)\n"
+	"mov (%ebx), %eax\n"
+	"out %eax, $0x11\n"
+	"hlt\n");
+
+HV_TEST(readonly_memslot_reads_and_traps_writes)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = 1, .flags = KVM_MEM_READONLY, .guest_phys_addr = 0x200000,
+		.memory_size = 0x1000,
+	};
+	struct hv_guest g;
+	uint32_t *ro;
+
+	hv_guest_init(&g, 1 << 20);
+	ro = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	HV_ASSERT(ro != MAP_FAILED, "mmap");
+	*ro = 0xc0ffee;
+	r.userspace_addr = (uintptr_t)ro;
+	HV_ASSERT_OK(ioctl(g.vm, KVM_SET_USER_MEMORY_REGION, &r));
+	hv_guest_prot32(&g, g.vcpu, 0x1000, g_ro_start, g_ro_end);
+	HV_ASSERT_OUT(&g, 0x10, 4, 0xc0ffee);
+	expect_mmio(&g, 0x200000, 4, 1, 0xfeedface);
+	HV_ASSERT_OUT(&g, 0x11, 4, 0xc0ffee);	/* memory unchanged */
+	HV_ASSERT_EQ(*ro, 0xc0ffee);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+}
+
+/* Reads 3 MiB twice, with an OUT between for the host to act. */
+HV_GUEST_CODE(g_slot, 32,
+	"1: mov 0x300000, %eax\n"
+	"out %eax, $0x10\n"
+	"jmp 1b\n");
+
+HV_TEST(memslot_add_delete_while_vm_lives)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = 2, .guest_phys_addr = 0x300000, .memory_size = 0x1000,
+	};
+	struct hv_guest g;
+	uint32_t *mem;
+
+	hv_guest_init(&g, 1 << 20);
+	mem = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	HV_ASSERT(mem != MAP_FAILED, "mmap");
+	*mem = 0x5107;
+	r.userspace_addr = (uintptr_t)mem;
+	HV_ASSERT_OK(ioctl(g.vm, KVM_SET_USER_MEMORY_REGION, &r));
+	hv_guest_prot32(&g, g.vcpu, 0x1000, g_slot_start, g_slot_end);
+	HV_ASSERT_OUT(&g, 0x10, 4, 0x5107);
+	/* Deleted: the mapping the guest used is gone; the read is MMIO now. */
+	r.memory_size = 0;
+	HV_ASSERT_OK(ioctl(g.vm, KVM_SET_USER_MEMORY_REGION, &r));
+	expect_mmio(&g, 0x300000, 4, 0, 0);
+	reply_mmio(&g, 0xdead);
+	HV_ASSERT_OUT(&g, 0x10, 4, 0xdead);
+	/* Back again, and moved host pages are seen too. */
+	r.memory_size = 0x1000;
+	HV_ASSERT_OK(ioctl(g.vm, KVM_SET_USER_MEMORY_REGION, &r));
+	*mem = 0xa9a1;
+	HV_ASSERT_OUT(&g, 0x10, 4, 0xa9a1);
+}
+
+/* The host unmaps guest RAM under the guest: the MMU notifier zaps it. */
+HV_TEST(host_munmap_is_seen_by_the_guest)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = 2, .guest_phys_addr = 0x300000, .memory_size = 0x1000,
+	};
+	struct hv_guest g;
+	uint32_t *mem;
+
+	hv_guest_init(&g, 1 << 20);
+	mem = mmap(NULL, 0x1000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	HV_ASSERT(mem != MAP_FAILED, "mmap");
+	*mem = 0x1111;
+	r.userspace_addr = (uintptr_t)mem;
+	HV_ASSERT_OK(ioctl(g.vm, KVM_SET_USER_MEMORY_REGION, &r));
+	hv_guest_prot32(&g, g.vcpu, 0x1000, g_slot_start, g_slot_end);
+	HV_ASSERT_OUT(&g, 0x10, 4, 0x1111);
+	/* A new page at the same address: the guest must see the new one. */
+	HV_ASSERT(mmap(mem, 0x1000, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == mem, "remap");
+	*mem = 0x2222;
+	HV_ASSERT_OUT(&g, 0x10, 4, 0x2222);
+	/* Gone entirely: KVM_RUN fails with EFAULT, like KVM. */
+	HV_ASSERT_OK(munmap(mem, 0x1000));
+	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_RUN, 0), EFAULT);
+}
+
 HV_TEST(memslot_bad_inputs)
 {
 	int fd = hv_open_dev(), vm = hv_create_vm(fd);
