@@ -104,6 +104,8 @@ long hv_check_extension(struct hv_vm *vm, long ext);
 int hv_set_user_memory_region(struct hv_vm *vm,
 			      const struct kvm_userspace_memory_region *mem);
 const struct hv_memslot *hv_gfn_to_memslot(struct hv_vm *vm, u64 gfn);
+int hv_guest_memory_rw(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len,
+		       bool write);
 int hv_mmu_notifier_register(struct hv_vm *vm);
 void hv_mmu_notifier_unregister(struct hv_vm *vm);
 void hv_flush_remote_tlbs(struct hv_vm *vm);

@@ -27,6 +27,28 @@ const struct hv_memslot *hv_gfn_to_memslot(struct hv_vm *vm, u64 gfn)
 	return NULL;
 }
 
+/*
+ * Copies guest-physical memory from or to @buf, within one page, through
+ * the memslots (slots_sem held).  Returns 0, or -EFAULT for an address no
+ * memslot backs (or, when writing, a read-only one).
+ */
+int hv_guest_memory_rw(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len,
+		       bool write)
+{
+	const struct hv_memslot *slot = hv_gfn_to_memslot(vm, gpa >> PAGE_SHIFT);
+	void __user *hva;
+
+	if (!slot || offset_in_page(gpa) + len > PAGE_SIZE ||
+	    (write && (slot->flags & KVM_MEM_READONLY)))
+		return -EFAULT;
+	hva = (void __user *)(slot->userspace_addr +
+			      (((gpa >> PAGE_SHIFT) - slot->base_gfn) << PAGE_SHIFT) +
+			      offset_in_page(gpa));
+	if (write)
+		return copy_to_user(hva, buf, len) ? -EFAULT : 0;
+	return copy_from_user(buf, hva, len) ? -EFAULT : 0;
+}
+
 static bool hv_memslot_overlaps(struct hv_vm *vm, int except, u64 gfn, u64 npages)
 {
 	int i;

@@ -13,56 +13,30 @@
 #include "x86.h"
 #include "guest_walk.h"
 
-/* Reads guest-physical memory through the memslots (slots_sem held). */
-static int hv_read_gpa(void *opaque, u64 gpa, void *buf, unsigned int len)
-{
-	struct hv_vm *vm = opaque;
-	const struct hv_memslot *slot = hv_gfn_to_memslot(vm, gpa >> PAGE_SHIFT);
-	unsigned long hva;
-
-	if (!slot || offset_in_page(gpa) + len > PAGE_SIZE)
-		return -EFAULT;
-	hva = slot->userspace_addr + ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE +
-	      offset_in_page(gpa);
-	return copy_from_user(buf, (void __user *)hva, len) ? -EFAULT : 0;
-}
-
 /*
  * Fetches up to 15 bytes at CS:RIP.  Returns how many could be read (the
  * instruction may end before a page the guest cannot reach), or -EFAULT.
  */
-static int hv_fetch_insn(struct hv_x86_vcpu *v, enum hv_cpu_mode mode,
-			 u8 *bytes)
+int hv_fetch_insn(struct hv_x86_vcpu *v, enum hv_cpu_mode mode, u8 *bytes)
 {
 	struct hv_vm *vm = v->vcpu->vm;
-	struct hv_walk_ctx ctx = {
-		.cr0 = hv_ops->get_reg(v, HV_REG_CR0),
-		.cr3 = hv_ops->get_reg(v, HV_REG_CR3),
-		.cr4 = hv_ops->get_reg(v, HV_REG_CR4),
-		.efer = hv_ops->get_reg(v, HV_REG_EFER),
-		.maxphyaddr = hv_cpuid_maxphyaddr(v->cpuid, v->cpuid_nent),
-		.read_gpa = hv_read_gpa,
-		.opaque = vm,
-	};
 	struct hv_walk_result res;
-	struct kvm_segment cs;
 	unsigned int n = 0, chunk;
-	u64 rip = hv_rip(v), lin;
-	int r = 0;
+	u64 rip = hv_rip(v), lin, gpa;
 
-	hv_ops->get_segment(v, &cs, HV_SEG_CS);
 	if (mode == HV_MODE_REAL || mode == HV_MODE_VM86 || mode == HV_MODE_PROT16)
 		rip &= 0xffff;
 	else if (mode != HV_MODE_LONG64)
 		rip &= 0xffffffff;
-	lin = (mode == HV_MODE_LONG64 ? 0 : cs.base) + rip;
+	lin = hv_linear_address(v, HV_SEG_CS, rip);
 
 	down_read(&vm->slots_sem);
 	while (n < HV_INSN_MAX_LEN) {
 		chunk = min_t(unsigned int, HV_INSN_MAX_LEN - n,
 			      PAGE_SIZE - offset_in_page(lin + n));
-		r = hv_guest_walk(&ctx, lin + n, HV_WALK_FETCH, &res);
-		if (r || res.fault || hv_read_gpa(vm, res.gpa, bytes + n, chunk))
+		if (hv_gva_to_gpa(v, lin + n, HV_WALK_FETCH, &gpa, &res) ||
+		    res.fault ||
+		    hv_guest_memory_rw(vm, gpa, bytes + n, chunk, false))
 			break;
 		n += chunk;
 	}
@@ -129,7 +103,6 @@ int hv_emulate_mmio(struct hv_x86_vcpu *v)
 {
 	struct hv_insn *insn = &v->mmio_insn;
 	struct hv_mmio_access *acc = &v->mmio_acc;
-	struct kvm_segment cs;
 	struct hv_emul_regs regs;
 	enum hv_cpu_mode mode;
 	u8 bytes[HV_INSN_MAX_LEN];
@@ -139,11 +112,7 @@ int hv_emulate_mmio(struct hv_x86_vcpu *v)
 	if (v->exit.npf.fetch)
 		return hv_internal_error(v, KVM_INTERNAL_ERROR_EMULATION);
 
-	hv_ops->get_segment(v, &cs, HV_SEG_CS);
-	mode = hv_emul_cpu_mode(hv_ops->get_reg(v, HV_REG_CR0) & X86_CR0_PE,
-				hv_ops->get_reg(v, HV_REG_RFLAGS) & X86_EFLAGS_VM,
-				hv_ops->get_reg(v, HV_REG_EFER) & EFER_LMA,
-				cs.l, cs.db);
+	mode = hv_cpu_mode(v);
 	n = hv_fetch_insn(v, mode, bytes);
 	if (n < 0 || hv_insn_decode(insn, bytes, n, mode))
 		return hv_internal_error(v, KVM_INTERNAL_ERROR_EMULATION);

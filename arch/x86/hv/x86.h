@@ -59,6 +59,7 @@ struct hv_exit {
 		struct {
 			u16 port;
 			u8 size;	/* 1, 2 or 4 */
+			u8 addr_size;	/* string I/O: 2, 4 or 8 */
 			bool in;
 			bool string;
 			bool rep;
@@ -78,6 +79,7 @@ enum hv_pending {
 	HV_PENDING_PIO_IN,	/* copy the PIO data page into RAX */
 	HV_PENDING_SKIP,	/* only advance RIP (PIO out) */
 	HV_PENDING_MMIO_READ,	/* finish v->mmio_insn with kvm_run's data */
+	HV_PENDING_STRING_IO,	/* finish INS/OUTS of v->pio_count elements */
 };
 
 /* Zeroed pages for TDP tables, filled before mmu_lock is taken. */
@@ -96,6 +98,9 @@ struct hv_x86_vcpu {
 	struct hv_insn mmio_insn;
 	struct hv_mmio_access mmio_acc;
 	u64 mmio_gpa;
+	/* INS/OUTS in flight: elements, and where INS data goes. */
+	u32 pio_count;
+	u64 pio_gpa;
 
 	struct hv_cpuid_entry *cpuid;	/* KVM_SET_CPUID2's table */
 	unsigned int cpuid_nent;
@@ -224,8 +229,16 @@ void hv_mmu_vcpu_free_cache(struct hv_x86_vcpu *v);
 int hv_handle_exit(struct hv_x86_vcpu *v);
 int hv_complete_userspace_exit(struct hv_x86_vcpu *v);
 int hv_internal_error(struct hv_x86_vcpu *v, u32 suberror);
+/* arch/x86/hv/gva.c */
+struct hv_walk_result;
+enum hv_cpu_mode hv_cpu_mode(struct hv_x86_vcpu *v);
+u64 hv_linear_address(struct hv_x86_vcpu *v, enum hv_seg seg, u64 offset);
+int hv_gva_to_gpa(struct hv_x86_vcpu *v, u64 gva, unsigned int access,
+		  u64 *gpa, struct hv_walk_result *res);
+
 /* arch/x86/hv/mmio.c: an access the MMU cannot map (MMIO, read-only slot). */
 int hv_emulate_mmio(struct hv_x86_vcpu *v);
 int hv_complete_mmio_read(struct hv_x86_vcpu *v);
+int hv_fetch_insn(struct hv_x86_vcpu *v, enum hv_cpu_mode mode, u8 *bytes);
 
 #endif /* HV_X86_H */

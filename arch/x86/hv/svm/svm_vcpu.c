@@ -230,6 +230,9 @@ static void hv_svm_decode_exit(struct hv_x86_vcpu *v)
 		e->io.size = (info1 & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 		/* The size field is one-hot: 1, 2 or 4 bytes. */
 		e->io.size = e->io.size == 4 ? 4 : e->io.size == 2 ? 2 : 1;
+		/* Address size of string I/O: one-hot A16/A32/A64. */
+		e->io.addr_size = (info1 & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT;
+		e->io.addr_size = e->io.addr_size == 4 ? 8 : e->io.addr_size == 2 ? 4 : 2;
 		/* I/O intercepts always report the next RIP. */
 		e->next_rip = c->exit_info_2;
 		break;

@@ -451,6 +451,78 @@ HV_TEST(two_vcpus_run_at_once_on_two_cpus)
 		  "the two vCPUs never ran at the same time");
 }
 
+HV_GUEST_CODE(g_strio, 16,
+	"cld\n"
+	"mov $0x2000, %si\n"		/* "hello, world" */
+	"mov $12, %cx\n"
+	"mov $0x3f8, %dx\n"
+	"rep outsb\n"
+	"mov %cx, %ax\n"
+	"out %ax, $0x10\n"		/* CX is 0 */
+	"mov %si, %ax\n"
+	"out %ax, $0x11\n"		/* SI moved by 12 */
+	"mov $0x4000, %di\n"
+	"mov $3, %cx\n"
+	"mov $0x60, %dx\n"
+	"rep insw\n"
+	"mov %di, %ax\n"
+	"out %ax, $0x12\n"
+	"mov $0x2ff8, %si\n"		/* 16 bytes across a page boundary */
+	"mov $16, %cx\n"
+	"mov $0x3f8, %dx\n"
+	"rep outsb\n"
+	"std\n"
+	"mov $0x2003, %si\n"		/* backwards: \"lleh\" */
+	"mov $4, %cx\n"
+	"rep outsb\n"
+	"cld\n"
+	"mov $0x200, %ax\n"		/* FS = 0x200: base 0x2000 */
+	"mov %ax, %fs\n"
+	"xor %si, %si\n"
+	"fs outsb\n"			/* one byte, 'h' */
+	"hlt\n");
+
+static void expect_string_out(struct hv_guest *g, int port, const char *want, int size)
+{
+	int len = strlen(want);
+
+	HV_ASSERT_EXIT(g, KVM_EXIT_IO);
+	HV_ASSERT_EQ(g->run->io.direction, KVM_EXIT_IO_OUT);
+	HV_ASSERT_EQ(g->run->io.port, port);
+	HV_ASSERT_EQ(g->run->io.size, size);
+	HV_ASSERT_EQ(g->run->io.count * size, len);
+	HV_ASSERT(!memcmp((uint8_t *)g->run + g->run->io.data_offset, want, len),
+		  "data '%.*s', want '%s'", len,
+		  (char *)g->run + g->run->io.data_offset, want);
+}
+
+HV_TEST(string_port_io)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	memcpy(g.mem + 0x2000, "hello, world", 12);
+	memcpy(g.mem + 0x2ff8, "0123456789abcdef", 16);
+	hv_guest_real_mode(&g, g.vcpu, 0x1000, g_strio_start, g_strio_end);
+	expect_string_out(&g, 0x3f8, "hello, world", 1);
+	HV_ASSERT_OUT(&g, 0x10, 2, 0);
+	HV_ASSERT_OUT(&g, 0x11, 2, 0x200c);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+	HV_ASSERT_EQ(g.run->io.direction, KVM_EXIT_IO_IN);
+	HV_ASSERT_EQ(g.run->io.size, 2);
+	HV_ASSERT_EQ(g.run->io.count, 3);
+	memcpy((uint8_t *)g.run + g.run->io.data_offset, "\x11\x22\x33\x44\x55\x66", 6);
+	HV_ASSERT_OUT(&g, 0x12, 2, 0x4006);
+	HV_ASSERT(!memcmp(g.mem + 0x4000, "\x11\x22\x33\x44\x55\x66", 6),
+		  "INS data not in guest memory");
+	/* One page at a time: 8 bytes, then the next 8. */
+	expect_string_out(&g, 0x3f8, "01234567", 1);
+	expect_string_out(&g, 0x3f8, "89abcdef", 1);
+	expect_string_out(&g, 0x3f8, "lleh", 1);
+	expect_string_out(&g, 0x3f8, "h", 1);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+}
+
 #define MMIO_BASE 0xd0000000u	/* no memslot there */
 
 HV_GUEST_CODE(g_mmio, 32,
