@@ -7,6 +7,7 @@
 #   make unit            userspace unit tests of the pure logic (ASan, UBSan)
 #   make selftests       the selftest binaries, in build/selftests/
 #   make tools           libhv.a (build/lib/), hvrun and guests (build/tools/)
+#   make demo            boot the QEMU AMD-V machine, greet from guests on hv
 #   make check           everything, in the emulated test machines; last line
 #                        "N passed, N failed, N skipped"
 #   make check-native    the selftests on this host (needs root and VT-x/AMD-V)
@@ -27,7 +28,7 @@ CC ?= gcc
 SELFTEST_DIR := tools/testing/selftests/hv
 UNIT_DIR := tools/testing/hv-unit
 
-.PHONY: all modules unit selftests tools check check-native clean help
+.PHONY: all modules unit selftests tools demo check check-native clean help
 
 all: modules
 
@@ -47,6 +48,9 @@ selftests:
 tools:
 	$(MAKE) -C tools/hv O=$(BUILD)/tools LIBO=$(BUILD)/lib
 
+demo:
+	@tools/testing/hv-demo.sh
+
 check:
 	@tools/testing/hv-check.sh
 
@@ -57,4 +61,4 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,15p' $(SRCDIR)/Makefile
+	@sed -n '3,16p' $(SRCDIR)/Makefile

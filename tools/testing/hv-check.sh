@@ -70,6 +70,13 @@ else
 	record FAIL build-selftests "selftests build (log: $out/selftests-build.log)"
 	mod_ok=1
 fi
+if make -s -C "$top" tools >"$out/tools-build.log" 2>&1; then
+	record PASS build-tools "libhv, hvrun and the demo guests build"
+else
+	cat "$out/tools-build.log"
+	record FAIL build-tools "tools build (log: $out/tools-build.log)"
+	mod_ok=1
+fi
 
 run_machine() { # name
 	local name=$1 log=$out/$1.log rc=0
@@ -112,6 +119,9 @@ if [ "$mod_ok" = 0 ]; then
 	cp "$top/build/$KVER/hv.ko" "$payload/"
 	cp "$top"/build/selftests/*_test "$payload/selftests/"
 	cp "$vm/payload-run.sh" "$payload/run.sh"
+	mkdir -p "$payload/tools"
+	cp -r "$top/build/tools/hvrun" "$top/build/tools/guests" "$payload/tools/"
+	cp "$top/tools/hv/demo.sh" "$payload/"
 	printf '%s\n' msr kvm_amd kvm_intel >"$payload/modules.list"
 	if "$vm/mkinitramfs.sh" --kver "$KVER" --payload "$payload" --out "$out/initrd.img" \
 		>"$out/initramfs.log" 2>&1; then

@@ -185,6 +185,8 @@ long hv_arch_check_extension(struct hv_vm *vm, long ext)
 	switch (ext) {
 	case HV_CAP_BACKEND:
 		return hv_ops->backend;
+	case HV_CAP_TDP_LEVELS:
+		return vcpus ? hv_ops->tdp_levels() : 0;
 	case KVM_CAP_USER_MEMORY:
 	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
 	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:

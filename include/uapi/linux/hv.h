@@ -30,4 +30,11 @@
 #define HV_BACKEND_VMX		1
 #define HV_BACKEND_SVM		2
 
+/*
+ * HV_CAP_TDP_LEVELS: depth of the nested page tables (EPT/NPT) of new VMs,
+ * 4 or 5; 0 when the backend cannot run vCPUs.  Guest-physical addresses
+ * are limited to 48 bits with 4 levels, 57 with 5.
+ */
+#define HV_CAP_TDP_LEVELS	(HV_CAP_BASE + 1)
+
 #endif /* _UAPI_LINUX_HV_H */

@@ -57,6 +57,29 @@ for t in /hv/selftests/*_test; do
 	"$t" || rc=1
 done
 
+# hvrun (the custom VMM on libhv) greets from a guest in every CPU mode.
+if [ -x /hv/tools/hvrun ]; then
+	backend=$(cat /sys/class/misc/hv/backend)
+	demo=$(sh /hv/demo.sh --dev /dev/hv /hv/tools 2>&1)
+	echo "KTAP version 1"
+	echo "# hvrun demo guests on /dev/hv"
+	echo "1..4"
+	echo "$demo" | sed 's/^/# /'
+	n=0
+	for m in real prot32 long4 long5; do
+		n=$((n + 1))
+		if [ "$backend" = vmx ]; then
+			echo "ok $n hvrun $m guest # SKIP the VMX backend runs no vCPUs yet"
+			continue
+		fi
+		case $demo in
+		*"demo: $m: ok"*) echo "ok $n hvrun $m guest greets" ;;
+		*"demo: $m: skipped"*) echo "ok $n hvrun $m guest # SKIP the device offers no LA57" ;;
+		*) echo "not ok $n hvrun $m guest greets"; rc=1 ;;
+		esac
+	done
+fi
+
 echo "KTAP version 1"
 echo "# hv-vm teardown"
 echo "1..1"

@@ -52,6 +52,7 @@ HV_TEST(capabilities_match_vcpu_support)
 		HV_ASSERT_EQ(errno, EOPNOTSUPP);
 		HV_ASSERT_EQ(mem, 0);
 		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS), 0);
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, HV_CAP_TDP_LEVELS), 0);
 	} else {
 		HV_ASSERT_EQ(mem, 1);
 		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS), 256);
@@ -59,6 +60,9 @@ HV_TEST(capabilities_match_vcpu_support)
 		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS), 64);
 		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM), 1);
 		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT), 1);
+		/* NPT follows the host's paging depth (VmallocTotal tells it). */
+		HV_ASSERT_EQ(ioctl(fd, KVM_CHECK_EXTENSION, HV_CAP_TDP_LEVELS),
+			     hv_meminfo_kb("VmallocTotal") > (64LL << 30) ? 5 : 4);
 		close(vcpu);
 	}
 	close(vm);
