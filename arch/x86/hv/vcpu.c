@@ -318,6 +318,9 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int ioctl, unsigned long 
 	case KVM_SET_MSRS:
 		return hv_vcpu_msrs_ioctl(v, argp, true);
 	}
+	r = hv_vcpu_fpu_ioctl(v, ioctl, argp);
+	if (r != -ENOIOCTLCMD)
+		return r;
 
 	u = kzalloc(sizeof(*u), GFP_KERNEL);
 	if (!u)

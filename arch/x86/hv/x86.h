@@ -218,6 +218,13 @@ void hv_msr_update_caps(struct hv_x86_vcpu *v);
 long hv_vcpu_msrs_ioctl(struct hv_x86_vcpu *v, struct kvm_msrs __user *u,
 			bool set);
 
+/*
+ * arch/x86/hv/fpu.c: KVM_GET/SET_FPU, KVM_GET/SET_XSAVE, KVM_GET/SET_XCRS;
+ * -ENOIOCTLCMD for any other ioctl.
+ */
+long hv_vcpu_fpu_ioctl(struct hv_x86_vcpu *v, unsigned int ioctl,
+		       void __user *argp);
+
 /* arch/x86/hv/mmu/mmu.c */
 int hv_mmu_vm_init(struct hv_vm *vm);
 void hv_mmu_vm_destroy(struct hv_vm *vm);
