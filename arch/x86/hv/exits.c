@@ -47,7 +47,7 @@ static void hv_inject_gp(struct hv_x86_vcpu *v)
 {
 	bool pe = hv_ops->get_reg(v, HV_REG_CR0) & X86_CR0_PE;
 
-	hv_ops->inject_exception(v, HV_VEC_GP, pe, 0);
+	hv_inject_exception(v, HV_VEC_GP, pe, 0);
 }
 
 static int hv_handle_cpuid(struct hv_x86_vcpu *v)
@@ -90,13 +90,29 @@ static enum hv_seg hv_outs_segment(struct hv_x86_vcpu *v, enum hv_cpu_mode mode)
 
 	for (i = 0; i < n; i++) {
 		switch (bytes[i]) {
-		case 0x26: seg = HV_SEG_ES; break;
-		case 0x2e: seg = HV_SEG_CS; break;
-		case 0x36: seg = HV_SEG_SS; break;
-		case 0x3e: seg = HV_SEG_DS; break;
-		case 0x64: seg = HV_SEG_FS; break;
-		case 0x65: seg = HV_SEG_GS; break;
-		case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+		case 0x26:
+			seg = HV_SEG_ES;
+			break;
+		case 0x2e:
+			seg = HV_SEG_CS;
+			break;
+		case 0x36:
+			seg = HV_SEG_SS;
+			break;
+		case 0x3e:
+			seg = HV_SEG_DS;
+			break;
+		case 0x64:
+			seg = HV_SEG_FS;
+			break;
+		case 0x65:
+			seg = HV_SEG_GS;
+			break;
+		case 0x66:
+		case 0x67:
+		case 0xf0:
+		case 0xf2:
+		case 0xf3:
 			break;
 		default:
 			if (mode == HV_MODE_LONG64 && (bytes[i] & 0xf0) == 0x40)
@@ -160,7 +176,7 @@ static int hv_handle_string_io(struct hv_x86_vcpu *v)
 			hv_inject_gp(v);
 		} else {
 			hv_ops->set_reg(v, HV_REG_CR2, lin);
-			hv_ops->inject_exception(v, HV_VEC_PF, true, res.error_code);
+			hv_inject_exception(v, HV_VEC_PF, true, res.error_code);
 		}
 		return 1;
 	}
@@ -346,7 +362,7 @@ int hv_handle_exit(struct hv_x86_vcpu *v)
 		hv_skip_insn(v, 3);
 		return 1;
 	case HV_EXIT_UD:
-		hv_ops->inject_exception(v, HV_VEC_UD, false, 0);
+		hv_inject_exception(v, HV_VEC_UD, false, 0);
 		return 1;
 	case HV_EXIT_SHUTDOWN:
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
@@ -357,6 +373,13 @@ int hv_handle_exit(struct hv_x86_vcpu *v)
 		run->fail_entry.cpu = v->vcpu->cpu;
 		return 0;
 	case HV_EXIT_IRQ_WINDOW:
+		/* Injection happens before the next entry. */
+		hv_ops->set_irq_window(v, false);
+		return 1;
+	case HV_EXIT_NMI_WINDOW:
+		v->nmi_masked = false;
+		hv_ops->set_nmi_window(v, false);
+		return 1;
 	case HV_EXIT_UNHANDLED:
 		break;
 	}

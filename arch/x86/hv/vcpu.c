@@ -47,7 +47,9 @@ static void hv_vcpu_reset(struct hv_x86_vcpu *v)
 	v->mp_state = KVM_MP_STATE_RUNNABLE;
 	v->apic_base = 0xfee00000ULL | BIT_ULL(11) |
 		       (v->vcpu->id == 0 ? BIT_ULL(8) : 0);
-	v->cr8 = 0;
+	v->irq_queued = false;
+	v->nmi_queued = false;
+	v->nmi_masked = false;
 	v->xcr0 = XFEATURE_MASK_FP;
 	v->pending = HV_PENDING_NONE;
 	v->nr_stored_msrs = 0;
@@ -111,16 +113,25 @@ void hv_arch_vcpu_run_begin(struct hv_vcpu *vcpu)
 void hv_arch_vcpu_run_end(struct hv_vcpu *vcpu)
 {
 	fpu_swap_kvm_fpstate(&to_x86(vcpu)->guest_fpu, false);
+	hv_sync_run_state(to_x86(vcpu));
 }
 
 int hv_arch_vcpu_complete_userspace_exit(struct hv_vcpu *vcpu)
 {
-	return hv_complete_userspace_exit(to_x86(vcpu));
+	struct hv_x86_vcpu *v = to_x86(vcpu);
+	u64 cr8 = READ_ONCE(vcpu->run->cr8);
+
+	/* Userspace owns the TPR too: KVM takes kvm_run.cr8 at each KVM_RUN. */
+	if (cr8 > 15)
+		return -EINVAL;
+	hv_ops->set_reg(v, HV_REG_CR8, cr8);
+	return hv_complete_userspace_exit(v);
 }
 
 int hv_arch_vcpu_enter_exit(struct hv_vcpu *vcpu)
 {
 	struct hv_x86_vcpu *v = to_x86(vcpu);
+	int r;
 
 	if (v->mp_state == KVM_MP_STATE_HALTED) {
 		/* No interrupt source can wake it yet: report the halt. */
@@ -128,6 +139,7 @@ int hv_arch_vcpu_enter_exit(struct hv_vcpu *vcpu)
 		return 0;
 	}
 
+	hv_inject_pending_events(v);
 	preempt_disable();
 	local_irq_disable();
 	WRITE_ONCE(vcpu->cpu, smp_processor_id());
@@ -145,31 +157,50 @@ int hv_arch_vcpu_enter_exit(struct hv_vcpu *vcpu)
 	local_irq_enable();
 	preempt_enable();
 
-	return hv_handle_exit(v);
+	r = hv_handle_exit(v);
+	if (r > 0 && hv_irq_window_open(v)) {
+		vcpu->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
+		return 0;
+	}
+	return r;
 }
+
+/* Where struct kvm_regs keeps each general-purpose register. */
+static const unsigned short hv_kvm_regs_offset[HV_NR_GPRS] = {
+	[HV_GPR_RAX] = offsetof(struct kvm_regs, rax),
+	[HV_GPR_RCX] = offsetof(struct kvm_regs, rcx),
+	[HV_GPR_RDX] = offsetof(struct kvm_regs, rdx),
+	[HV_GPR_RBX] = offsetof(struct kvm_regs, rbx),
+	[HV_GPR_RSP] = offsetof(struct kvm_regs, rsp),
+	[HV_GPR_RBP] = offsetof(struct kvm_regs, rbp),
+	[HV_GPR_RSI] = offsetof(struct kvm_regs, rsi),
+	[HV_GPR_RDI] = offsetof(struct kvm_regs, rdi),
+	[HV_GPR_R8] = offsetof(struct kvm_regs, r8),
+	[HV_GPR_R9] = offsetof(struct kvm_regs, r9),
+	[HV_GPR_R10] = offsetof(struct kvm_regs, r10),
+	[HV_GPR_R11] = offsetof(struct kvm_regs, r11),
+	[HV_GPR_R12] = offsetof(struct kvm_regs, r12),
+	[HV_GPR_R13] = offsetof(struct kvm_regs, r13),
+	[HV_GPR_R14] = offsetof(struct kvm_regs, r14),
+	[HV_GPR_R15] = offsetof(struct kvm_regs, r15),
+};
 
 static void hv_get_regs(struct hv_x86_vcpu *v, struct kvm_regs *r)
 {
-	const u64 *g = v->gprs;
+	int i;
 
-	*r = (struct kvm_regs) {
-		.rax = g[HV_GPR_RAX], .rbx = g[HV_GPR_RBX], .rcx = g[HV_GPR_RCX], .rdx = g[HV_GPR_RDX],
-		.rsi = g[HV_GPR_RSI], .rdi = g[HV_GPR_RDI], .rsp = g[HV_GPR_RSP], .rbp = g[HV_GPR_RBP],
-		.r8 = g[HV_GPR_R8], .r9 = g[HV_GPR_R9], .r10 = g[HV_GPR_R10], .r11 = g[HV_GPR_R11],
-		.r12 = g[HV_GPR_R12], .r13 = g[HV_GPR_R13], .r14 = g[HV_GPR_R14], .r15 = g[HV_GPR_R15],
-		.rip = hv_rip(v),
-		.rflags = hv_ops->get_reg(v, HV_REG_RFLAGS),
-	};
+	for (i = 0; i < HV_NR_GPRS; i++)
+		*(u64 *)((u8 *)r + hv_kvm_regs_offset[i]) = v->gprs[i];
+	r->rip = hv_rip(v);
+	r->rflags = hv_ops->get_reg(v, HV_REG_RFLAGS);
 }
 
 static void hv_set_regs(struct hv_x86_vcpu *v, const struct kvm_regs *r)
 {
-	u64 *g = v->gprs;
+	int i;
 
-	g[HV_GPR_RAX] = r->rax; g[HV_GPR_RBX] = r->rbx; g[HV_GPR_RCX] = r->rcx; g[HV_GPR_RDX] = r->rdx;
-	g[HV_GPR_RSI] = r->rsi; g[HV_GPR_RDI] = r->rdi; g[HV_GPR_RSP] = r->rsp; g[HV_GPR_RBP] = r->rbp;
-	g[HV_GPR_R8] = r->r8; g[HV_GPR_R9] = r->r9; g[HV_GPR_R10] = r->r10; g[HV_GPR_R11] = r->r11;
-	g[HV_GPR_R12] = r->r12; g[HV_GPR_R13] = r->r13; g[HV_GPR_R14] = r->r14; g[HV_GPR_R15] = r->r15;
+	for (i = 0; i < HV_NR_GPRS; i++)
+		v->gprs[i] = *(const u64 *)((const u8 *)r + hv_kvm_regs_offset[i]);
 	hv_ops->set_reg(v, HV_REG_RIP, r->rip);
 	/* Bit 1 is always 1; KVM forces it the same way. */
 	hv_ops->set_reg(v, HV_REG_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
@@ -205,7 +236,7 @@ static void hv_get_sregs(struct hv_x86_vcpu *v, struct kvm_sregs *s)
 	s->cr3 = hv_ops->get_reg(v, HV_REG_CR3);
 	s->cr4 = hv_ops->get_reg(v, HV_REG_CR4);
 	s->efer = hv_ops->get_reg(v, HV_REG_EFER);
-	s->cr8 = v->cr8;
+	s->cr8 = hv_ops->get_reg(v, HV_REG_CR8);
 	s->apic_base = v->apic_base;
 }
 
@@ -247,7 +278,7 @@ static int hv_set_sregs(struct hv_x86_vcpu *v, struct kvm_sregs *s)
 	hv_ops->set_reg(v, HV_REG_EFER, s->efer);
 	hv_ops->set_reg(v, HV_REG_CR4, s->cr4);
 	hv_ops->set_reg(v, HV_REG_CR0, s->cr0);
-	v->cr8 = s->cr8 & 0xf;
+	hv_ops->set_reg(v, HV_REG_CR8, s->cr8 & 0xf);
 	v->apic_base = s->apic_base;
 	return 0;
 }
@@ -319,6 +350,9 @@ long hv_arch_vcpu_ioctl(struct hv_vcpu *vcpu, unsigned int ioctl, unsigned long 
 		return hv_vcpu_msrs_ioctl(v, argp, true);
 	}
 	r = hv_vcpu_fpu_ioctl(v, ioctl, argp);
+	if (r != -ENOIOCTLCMD)
+		return r;
+	r = hv_vcpu_events_ioctl(v, ioctl, argp);
 	if (r != -ENOIOCTLCMD)
 		return r;
 

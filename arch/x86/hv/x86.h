@@ -30,8 +30,24 @@ enum hv_x86_reg {
 	HV_REG_CR4,
 	HV_REG_EFER,
 	HV_REG_PAT,
+	HV_REG_CR8,		/* the TPR, as MOV CR8 sees it */
 };
 
+/* An event delivered through the guest's IDT at the next entry. */
+enum hv_event_type {
+	HV_EVENT_NONE,
+	HV_EVENT_IRQ,		/* external interrupt */
+	HV_EVENT_NMI,
+	HV_EVENT_EXCEPTION,
+	HV_EVENT_SOFT_IRQ,	/* INTn interrupted by an exit */
+};
+
+struct hv_event {
+	enum hv_event_type type;
+	u8 vector;
+	bool has_error;
+	u32 error;
+};
 
 /* What a backend decodes its exit into; the core handles it. */
 enum hv_exit_reason {
@@ -46,6 +62,7 @@ enum hv_exit_reason {
 	HV_EXIT_HYPERCALL,	/* VMMCALL / VMCALL */
 	HV_EXIT_XSETBV,
 	HV_EXIT_IRQ_WINDOW,
+	HV_EXIT_NMI_WINDOW,	/* the guest ran IRET: NMIs may be unmasked */
 	HV_EXIT_UD,		/* an instruction the guest may not run: #UD */
 	HV_EXIT_FAIL_ENTRY,	/* hardware refused the guest state */
 	HV_EXIT_UNHANDLED,	/* an exit hv does not expect */
@@ -114,8 +131,13 @@ struct hv_x86_vcpu {
 	unsigned int nr_stored_msrs;
 	u32 mp_state;
 	u64 apic_base;
-	u64 cr8;
 	u64 xcr0;
+
+	/* Interrupt and NMI state of a vCPU without an in-kernel LAPIC. */
+	bool irq_queued;	/* KVM_INTERRUPT: deliver irq_vector when allowed */
+	u8 irq_vector;
+	bool nmi_queued;	/* KVM_NMI */
+	bool nmi_masked;	/* an NMI handler runs: until its IRET */
 	struct hv_table_cache table_cache;
 	/* The guest's FPU/XSAVE state: in the CPU during KVM_RUN. */
 	struct fpu_guest guest_fpu;
@@ -184,9 +206,15 @@ struct hv_x86_ops {
 	bool (*get_msr)(struct hv_x86_vcpu *v, u32 index, u64 *val);
 	bool (*set_msr)(struct hv_x86_vcpu *v, u32 index, u64 val);
 	void (*set_tsc_offset)(struct hv_x86_vcpu *v, u64 offset);
-	/* Queues an exception for the next entry. */
-	void (*inject_exception)(struct hv_x86_vcpu *v, u8 vector,
-				 bool has_error, u32 error);
+	/* The event the next entry delivers (type NONE to cancel it). */
+	void (*set_event)(struct hv_x86_vcpu *v, const struct hv_event *e);
+	void (*get_event)(struct hv_x86_vcpu *v, struct hv_event *e);
+	/* STI / MOV SS blocking of interrupts for one instruction. */
+	bool (*get_interrupt_shadow)(struct hv_x86_vcpu *v);
+	void (*set_interrupt_shadow)(struct hv_x86_vcpu *v, bool on);
+	/* Exit as soon as the guest can take an interrupt (or an NMI). */
+	void (*set_irq_window)(struct hv_x86_vcpu *v, bool on);
+	void (*set_nmi_window)(struct hv_x86_vcpu *v, bool on);
 };
 
 extern const struct hv_x86_ops *hv_ops;
@@ -224,6 +252,16 @@ long hv_vcpu_msrs_ioctl(struct hv_x86_vcpu *v, struct kvm_msrs __user *u,
  */
 long hv_vcpu_fpu_ioctl(struct hv_x86_vcpu *v, unsigned int ioctl,
 		       void __user *argp);
+
+/* arch/x86/hv/events.c */
+void hv_inject_exception(struct hv_x86_vcpu *v, u8 vector, bool has_error,
+			 u32 error);
+bool hv_interrupt_allowed(struct hv_x86_vcpu *v);
+void hv_inject_pending_events(struct hv_x86_vcpu *v);
+bool hv_irq_window_open(struct hv_x86_vcpu *v);
+void hv_sync_run_state(struct hv_x86_vcpu *v);
+long hv_vcpu_events_ioctl(struct hv_x86_vcpu *v, unsigned int ioctl,
+			  void __user *argp);
 
 /* arch/x86/hv/mmu/mmu.c */
 int hv_mmu_vm_init(struct hv_vm *vm);

@@ -193,5 +193,10 @@ struct hv_x86_ops hv_svm_ops = {
 	.get_msr = hv_svm_get_msr,
 	.set_msr = hv_svm_set_msr,
 	.set_tsc_offset = hv_svm_set_tsc_offset,
-	.inject_exception = hv_svm_inject_exception,
+	.set_event = hv_svm_set_event,
+	.get_event = hv_svm_get_event,
+	.get_interrupt_shadow = hv_svm_get_interrupt_shadow,
+	.set_interrupt_shadow = hv_svm_set_interrupt_shadow,
+	.set_irq_window = hv_svm_set_irq_window,
+	.set_nmi_window = hv_svm_set_nmi_window,
 };

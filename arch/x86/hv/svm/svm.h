@@ -40,8 +40,12 @@ void hv_svm_set_dtable(struct hv_x86_vcpu *v, const struct kvm_dtable *dt,
 bool hv_svm_get_msr(struct hv_x86_vcpu *v, u32 index, u64 *val);
 bool hv_svm_set_msr(struct hv_x86_vcpu *v, u32 index, u64 val);
 void hv_svm_set_tsc_offset(struct hv_x86_vcpu *v, u64 offset);
-void hv_svm_inject_exception(struct hv_x86_vcpu *v, u8 vector, bool has_error,
-			     u32 error);
+void hv_svm_set_event(struct hv_x86_vcpu *v, const struct hv_event *e);
+void hv_svm_get_event(struct hv_x86_vcpu *v, struct hv_event *e);
+bool hv_svm_get_interrupt_shadow(struct hv_x86_vcpu *v);
+void hv_svm_set_interrupt_shadow(struct hv_x86_vcpu *v, bool on);
+void hv_svm_set_irq_window(struct hv_x86_vcpu *v, bool on);
+void hv_svm_set_nmi_window(struct hv_x86_vcpu *v, bool on);
 int hv_svm_tdp_levels(void);
 
 #endif /* HV_SVM_H */

@@ -258,6 +258,9 @@ static void hv_svm_decode_exit(struct hv_x86_vcpu *v)
 	case SVM_EXIT_VINTR:
 		e->reason = HV_EXIT_IRQ_WINDOW;
 		break;
+	case SVM_EXIT_IRET:
+		e->reason = HV_EXIT_NMI_WINDOW;
+		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -349,6 +352,8 @@ u64 hv_svm_get_reg(struct hv_x86_vcpu *v, enum hv_x86_reg reg)
 		return s->efer & ~(u64)EFER_SVME;
 	case HV_REG_PAT:
 		return s->g_pat;
+	case HV_REG_CR8:
+		return to_svm(v)->vmcb->control.int_ctl & V_TPR_MASK;
 	}
 	return 0;
 }
@@ -384,6 +389,10 @@ void hv_svm_set_reg(struct hv_x86_vcpu *v, enum hv_x86_reg reg, u64 val)
 		break;
 	case HV_REG_PAT:
 		s->g_pat = val;
+		break;
+	case HV_REG_CR8:
+		svm->vmcb->control.int_ctl &= ~V_TPR_MASK;
+		svm->vmcb->control.int_ctl |= val & V_TPR_MASK;
 		break;
 	}
 }
@@ -519,12 +528,81 @@ void hv_svm_set_tsc_offset(struct hv_x86_vcpu *v, u64 offset)
 	to_svm(v)->vmcb->control.tsc_offset = offset;
 }
 
-void hv_svm_inject_exception(struct hv_x86_vcpu *v, u8 vector, bool has_error,
-			     u32 error)
+static const u32 hv_svm_event_types[] = {
+	[HV_EVENT_IRQ] = SVM_EVTINJ_TYPE_INTR,
+	[HV_EVENT_NMI] = SVM_EVTINJ_TYPE_NMI,
+	[HV_EVENT_EXCEPTION] = SVM_EVTINJ_TYPE_EXEPT,
+	[HV_EVENT_SOFT_IRQ] = SVM_EVTINJ_TYPE_SOFT,
+};
+
+void hv_svm_set_event(struct hv_x86_vcpu *v, const struct hv_event *e)
 {
 	struct vmcb_control_area *c = &to_svm(v)->vmcb->control;
 
-	c->event_inj = vector | SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
-		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
-	c->event_inj_err = error;
+	if (e->type == HV_EVENT_NONE) {
+		c->event_inj = 0;
+		return;
+	}
+	c->event_inj = e->vector | hv_svm_event_types[e->type] | SVM_EVTINJ_VALID |
+		       (e->has_error ? SVM_EVTINJ_VALID_ERR : 0);
+	c->event_inj_err = e->error;
+}
+
+void hv_svm_get_event(struct hv_x86_vcpu *v, struct hv_event *e)
+{
+	struct vmcb_control_area *c = &to_svm(v)->vmcb->control;
+	u32 type = c->event_inj & SVM_EVTINJ_TYPE_MASK;
+	unsigned int i;
+
+	memset(e, 0, sizeof(*e));
+	if (!(c->event_inj & SVM_EVTINJ_VALID))
+		return;
+	for (i = HV_EVENT_IRQ; i < ARRAY_SIZE(hv_svm_event_types); i++)
+		if (hv_svm_event_types[i] == type)
+			e->type = i;
+	e->vector = c->event_inj & SVM_EVTINJ_VEC_MASK;
+	e->has_error = c->event_inj & SVM_EVTINJ_VALID_ERR;
+	e->error = c->event_inj_err;
+}
+
+bool hv_svm_get_interrupt_shadow(struct hv_x86_vcpu *v)
+{
+	return to_svm(v)->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK;
+}
+
+void hv_svm_set_interrupt_shadow(struct hv_x86_vcpu *v, bool on)
+{
+	struct vmcb_control_area *c = &to_svm(v)->vmcb->control;
+
+	c->int_state = on ? c->int_state | SVM_INTERRUPT_SHADOW_MASK :
+			    c->int_state & ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+static void hv_svm_set_intercept(struct vmcb *vmcb, unsigned int bit, bool on)
+{
+	if (on)
+		vmcb->control.intercepts[bit / 32] |= BIT(bit % 32);
+	else
+		vmcb->control.intercepts[bit / 32] &= ~BIT(bit % 32);
+}
+
+/*
+ * A virtual interrupt the guest never receives: the VINTR intercept fires
+ * as soon as the guest could take it, which is the window we want.
+ */
+void hv_svm_set_irq_window(struct hv_x86_vcpu *v, bool on)
+{
+	struct vmcb *vmcb = to_svm(v)->vmcb;
+
+	vmcb->control.int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK | V_IGN_TPR_MASK);
+	if (on)
+		vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK |
+					 (0xf << V_INTR_PRIO_SHIFT);
+	hv_svm_set_intercept(vmcb, INTERCEPT_VINTR, on);
+}
+
+/* NMIs stay masked until the handler's IRET, which SVM does not report otherwise. */
+void hv_svm_set_nmi_window(struct hv_x86_vcpu *v, bool on)
+{
+	hv_svm_set_intercept(to_svm(v)->vmcb, INTERCEPT_IRET, on);
 }

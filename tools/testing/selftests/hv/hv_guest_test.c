@@ -23,24 +23,24 @@ static double hv_now(void)
 }
 
 HV_GUEST_CODE(g_real_io, 16,
-	"mov $0x42, %al\n"
-	"out %al, $0x10\n"
-	"mov $0x1234, %ax\n"
-	"out %ax, $0x11\n"
-	"mov $0xdeadbeef, %eax\n"
-	"mov $0x12, %dx\n"
-	"out %eax, %dx\n"
-	"in $0x13, %al\n"		/* userspace supplies 0x5a */
-	"out %al, $0x14\n"
-	"mov $0x11223344, %eax\n"
-	"in $0x15, %ax\n"		/* 0xbeef: upper half of EAX kept */
-	"out %eax, $0x16\n"
-	"in $0x17, %eax\n"		/* 0xcafef00d */
-	"out %eax, $0x18\n"
-	"movb $0x99, 0x3000\n"
-	"hlt\n"
-	"out %al, $0x19\n"
-	"hlt\n");
+	      "mov $0x42, %al\n"
+	      "out %al, $0x10\n"
+	      "mov $0x1234, %ax\n"
+	      "out %ax, $0x11\n"
+	      "mov $0xdeadbeef, %eax\n"
+	      "mov $0x12, %dx\n"
+	      "out %eax, %dx\n"
+	      "in $0x13, %al\n"		/* userspace supplies 0x5a */
+	      "out %al, $0x14\n"
+	      "mov $0x11223344, %eax\n"
+	      "in $0x15, %ax\n"		/* 0xbeef: upper half of EAX kept */
+	      "out %eax, $0x16\n"
+	      "in $0x17, %eax\n"		/* 0xcafef00d */
+	      "out %eax, $0x18\n"
+	      "movb $0x99, 0x3000\n"
+	      "hlt\n"
+	      "out %al, $0x19\n"
+	      "hlt\n");
 
 HV_TEST(real_mode_port_io_and_hlt)
 {
@@ -70,29 +70,29 @@ HV_TEST(real_mode_port_io_and_hlt)
 }
 
 HV_GUEST_CODE(g_cpuid, 16,
-	"xor %eax, %eax\n"
-	"cpuid\n"
-	"out %eax, $0x10\n"
-	"mov %ebx, %eax\n"
-	"out %eax, $0x11\n"
-	"mov $7, %eax\n"
-	"mov $1, %ecx\n"
-	"cpuid\n"
-	"mov %edx, %eax\n"
-	"out %eax, $0x12\n"
-	"mov $7, %eax\n"
-	"xor %ecx, %ecx\n"
-	"cpuid\n"
-	"mov %edx, %eax\n"
-	"out %eax, $0x13\n"
-	"mov $0x4000, %eax\n"		/* above the highest basic leaf */
-	"xor %ecx, %ecx\n"
-	"cpuid\n"
-	"or %ebx, %eax\n"
-	"or %ecx, %eax\n"
-	"or %edx, %eax\n"
-	"out %eax, $0x14\n"
-	"hlt\n");
+	      "xor %eax, %eax\n"
+	      "cpuid\n"
+	      "out %eax, $0x10\n"
+	      "mov %ebx, %eax\n"
+	      "out %eax, $0x11\n"
+	      "mov $7, %eax\n"
+	      "mov $1, %ecx\n"
+	      "cpuid\n"
+	      "mov %edx, %eax\n"
+	      "out %eax, $0x12\n"
+	      "mov $7, %eax\n"
+	      "xor %ecx, %ecx\n"
+	      "cpuid\n"
+	      "mov %edx, %eax\n"
+	      "out %eax, $0x13\n"
+	      "mov $0x4000, %eax\n"		/* above the highest basic leaf */
+	      "xor %ecx, %ecx\n"
+	      "cpuid\n"
+	      "or %ebx, %eax\n"
+	      "or %ecx, %eax\n"
+	      "or %edx, %eax\n"
+	      "out %eax, $0x14\n"
+	      "hlt\n");
 
 HV_TEST(cpuid_returns_set_cpuid2_values)
 {
@@ -127,14 +127,14 @@ HV_TEST(cpuid_returns_set_cpuid2_values)
 
 /* Writes its index to the first dword of 4096 pages from 1 MiB on. */
 HV_GUEST_CODE(g_touch, 32,
-	"mov $0x100000, %edi\n"
-	"xor %ecx, %ecx\n"
-	"1: mov %ecx, (%edi)\n"
-	"add $4096, %edi\n"
-	"inc %ecx\n"
-	"cmp $4096, %ecx\n"
-	"jne 1b\n"
-	"hlt\n");
+	      "mov $0x100000, %edi\n"
+	      "xor %ecx, %ecx\n"
+	      "1: mov %ecx, (%edi)\n"
+	      "add $4096, %edi\n"
+	      "inc %ecx\n"
+	      "cmp $4096, %ecx\n"
+	      "jne 1b\n"
+	      "hlt\n");
 
 HV_TEST(protected_mode_4096_pages_first_touched)
 {
@@ -159,9 +159,9 @@ HV_TEST(protected_mode_4096_pages_first_touched)
 
 /* No IDT entries: any exception becomes a triple fault. */
 HV_GUEST_CODE(g_triple, 16,
-	"lidt 0x2000\n"
-	"int3\n"
-	"hlt\n");
+	      "lidt 0x2000\n"
+	      "int3\n"
+	      "hlt\n");
 
 HV_TEST(triple_fault_is_shutdown)
 {
@@ -175,17 +175,17 @@ HV_TEST(triple_fault_is_shutdown)
 
 /* #GP from an unknown MSR goes through the guest's IVT. */
 HV_GUEST_CODE(g_gp, 16,
-	/* IVT[13] = 0000:handler (the code is loaded at 0x1000) */
-	"movw $(g_gp_handler - g_gp_start + 0x1000), 13*4\n"
-	"movw $0, 13*4+2\n"
-	"mov $0xdead0000, %ecx\n"
-	"rdmsr\n"
-	"out %al, $0x10\n"		/* not reached */
-	"hlt\n"
-	"g_gp_handler:\n"
-	"mov $0x0d, %al\n"
-	"out %al, $0x11\n"
-	"hlt\n");
+	      /* IVT[13] = 0000:handler (the code is loaded at 0x1000) */
+	      "movw $(g_gp_handler - g_gp_start + 0x1000), 13*4\n"
+	      "movw $0, 13*4+2\n"
+	      "mov $0xdead0000, %ecx\n"
+	      "rdmsr\n"
+	      "out %al, $0x10\n"		/* not reached */
+	      "hlt\n"
+	      "g_gp_handler:\n"
+	      "mov $0x0d, %al\n"
+	      "out %al, $0x11\n"
+	      "hlt\n");
 
 HV_TEST(unknown_msr_raises_gp_in_guest)
 {
@@ -252,20 +252,20 @@ HV_TEST(get_set_msrs_count_and_values)
 
 /* The guest sees what the host set, and the host what the guest wrote. */
 HV_GUEST_CODE(g_msr, 16,
-	"mov $0xc0000081, %ecx\n"	/* STAR, set by the host */
-	"rdmsr\n"
-	"out %eax, $0x10\n"
-	"mov %edx, %eax\n"
-	"out %eax, $0x11\n"
-	"mov $0xc0000082, %ecx\n"	/* LSTAR: a canonical address */
-	"mov $0x89abcdef, %eax\n"
-	"mov $0xffffffff, %edx\n"
-	"wrmsr\n"
-	"rdtsc\n"
-	"out %eax, $0x12\n"
-	"mov %edx, %eax\n"
-	"out %eax, $0x13\n"
-	"hlt\n");
+	      "mov $0xc0000081, %ecx\n"	/* STAR, set by the host */
+	      "rdmsr\n"
+	      "out %eax, $0x10\n"
+	      "mov %edx, %eax\n"
+	      "out %eax, $0x11\n"
+	      "mov $0xc0000082, %ecx\n"	/* LSTAR: a canonical address */
+	      "mov $0x89abcdef, %eax\n"
+	      "mov $0xffffffff, %edx\n"
+	      "wrmsr\n"
+	      "rdtsc\n"
+	      "out %eax, $0x12\n"
+	      "mov %edx, %eax\n"
+	      "out %eax, $0x13\n"
+	      "hlt\n");
 
 HV_TEST(guest_and_host_share_msrs)
 {
@@ -293,18 +293,18 @@ HV_TEST(guest_and_host_share_msrs)
 
 /* EFER.SVME is never the guest's: #GP, through the IVT. */
 HV_GUEST_CODE(g_efer, 16,
-	"movw $(g_efer_handler - g_efer_start + 0x1000), 13*4\n"
-	"movw $0, 13*4+2\n"
-	"mov $0xc0000080, %ecx\n"
-	"rdmsr\n"
-	"or $0x1000, %eax\n"
-	"wrmsr\n"
-	"out %al, $0x10\n"		/* not reached */
-	"hlt\n"
-	"g_efer_handler:\n"
-	"rdmsr\n"
-	"out %eax, $0x11\n"
-	"hlt\n");
+	      "movw $(g_efer_handler - g_efer_start + 0x1000), 13*4\n"
+	      "movw $0, 13*4+2\n"
+	      "mov $0xc0000080, %ecx\n"
+	      "rdmsr\n"
+	      "or $0x1000, %eax\n"
+	      "wrmsr\n"
+	      "out %al, $0x10\n"		/* not reached */
+	      "hlt\n"
+	      "g_efer_handler:\n"
+	      "rdmsr\n"
+	      "out %eax, $0x11\n"
+	      "hlt\n");
 
 HV_TEST(guest_cannot_set_efer_svme)
 {
@@ -316,10 +316,10 @@ HV_TEST(guest_cannot_set_efer_svme)
 }
 
 HV_GUEST_CODE(g_vmmcall, 16,
-	"mov $12345, %eax\n"
-	"vmmcall\n"
-	"out %eax, $0x10\n"
-	"hlt\n");
+	      "mov $12345, %eax\n"
+	      "vmmcall\n"
+	      "out %eax, $0x10\n"
+	      "hlt\n");
 
 HV_TEST(unknown_hypercall_returns_enosys)
 {
@@ -335,7 +335,7 @@ HV_TEST(unknown_hypercall_returns_enosys)
 }
 
 HV_GUEST_CODE(g_spin, 16,
-	"1: jmp 1b\n");
+	      "1: jmp 1b\n");
 
 static void hv_noop_handler(int sig)
 {
@@ -384,12 +384,12 @@ HV_TEST(immediate_exit_returns_eintr)
 
 /* Counts to 2^24 in its own page, then halts. */
 HV_GUEST_CODE(g_count, 32,
-	"xor %eax, %eax\n"
-	"1: inc %eax\n"
-	"mov %eax, (%esi)\n"
-	"cmp $0x1000000, %eax\n"
-	"jne 1b\n"
-	"hlt\n");
+	      "xor %eax, %eax\n"
+	      "1: inc %eax\n"
+	      "mov %eax, (%esi)\n"
+	      "cmp $0x1000000, %eax\n"
+	      "jne 1b\n"
+	      "hlt\n");
 
 struct hv_vcpu_thread {
 	struct hv_guest *g;
@@ -452,35 +452,35 @@ HV_TEST(two_vcpus_run_at_once_on_two_cpus)
 }
 
 HV_GUEST_CODE(g_strio, 16,
-	"cld\n"
-	"mov $0x2000, %si\n"		/* "hello, world" */
-	"mov $12, %cx\n"
-	"mov $0x3f8, %dx\n"
-	"rep outsb\n"
-	"mov %cx, %ax\n"
-	"out %ax, $0x10\n"		/* CX is 0 */
-	"mov %si, %ax\n"
-	"out %ax, $0x11\n"		/* SI moved by 12 */
-	"mov $0x4000, %di\n"
-	"mov $3, %cx\n"
-	"mov $0x60, %dx\n"
-	"rep insw\n"
-	"mov %di, %ax\n"
-	"out %ax, $0x12\n"
-	"mov $0x2ff8, %si\n"		/* 16 bytes across a page boundary */
-	"mov $16, %cx\n"
-	"mov $0x3f8, %dx\n"
-	"rep outsb\n"
-	"std\n"
-	"mov $0x2003, %si\n"		/* backwards: \"lleh\" */
-	"mov $4, %cx\n"
-	"rep outsb\n"
-	"cld\n"
-	"mov $0x200, %ax\n"		/* FS = 0x200: base 0x2000 */
-	"mov %ax, %fs\n"
-	"xor %si, %si\n"
-	"fs outsb\n"			/* one byte, 'h' */
-	"hlt\n");
+	      "cld\n"
+	      "mov $0x2000, %si\n"		/* "hello, world" */
+	      "mov $12, %cx\n"
+	      "mov $0x3f8, %dx\n"
+	      "rep outsb\n"
+	      "mov %cx, %ax\n"
+	      "out %ax, $0x10\n"		/* CX is 0 */
+	      "mov %si, %ax\n"
+	      "out %ax, $0x11\n"		/* SI moved by 12 */
+	      "mov $0x4000, %di\n"
+	      "mov $3, %cx\n"
+	      "mov $0x60, %dx\n"
+	      "rep insw\n"
+	      "mov %di, %ax\n"
+	      "out %ax, $0x12\n"
+	      "mov $0x2ff8, %si\n"		/* 16 bytes across a page boundary */
+	      "mov $16, %cx\n"
+	      "mov $0x3f8, %dx\n"
+	      "rep outsb\n"
+	      "std\n"
+	      "mov $0x2003, %si\n"		/* backwards: \"lleh\" */
+	      "mov $4, %cx\n"
+	      "rep outsb\n"
+	      "cld\n"
+	      "mov $0x200, %ax\n"		/* FS = 0x200: base 0x2000 */
+	      "mov %ax, %fs\n"
+	      "xor %si, %si\n"
+	      "fs outsb\n"			/* one byte, 'h' */
+	      "hlt\n");
 
 static void expect_string_out(struct hv_guest *g, int port, const char *want, int size)
 {
@@ -526,25 +526,25 @@ HV_TEST(string_port_io)
 #define MMIO_BASE 0xd0000000u	/* no memslot there */
 
 HV_GUEST_CODE(g_mmio, 32,
-	"mov $0xd0000000, %ebx\n"
-	"movb $0x11, (%ebx)\n"
-	"movw $0x2233, 2(%ebx)\n"
-	"movl $0x44556677, 4(%ebx)\n"
-	"mov 8(%ebx), %al\n"
-	"out %al, $0x10\n"
-	"mov $0xaaaa5555, %eax\n"
-	"mov 10(%ebx), %ax\n"		/* upper half of EAX kept */
-	"out %eax, $0x11\n"
-	"mov 12(%ebx), %eax\n"
-	"out %eax, $0x12\n"
-	"movsbl 16(%ebx), %ecx\n"
-	"mov %ecx, %eax\n"
-	"out %eax, $0x13\n"
-	"movzwl 18(%ebx), %ecx\n"
-	"mov %ecx, %eax\n"
-	"out %eax, $0x14\n"
-	"orl $0x100, 20(%ebx)\n"	/* read, then write the result */
-	"hlt\n");
+	      "mov $0xd0000000, %ebx\n"
+	      "movb $0x11, (%ebx)\n"
+	      "movw $0x2233, 2(%ebx)\n"
+	      "movl $0x44556677, 4(%ebx)\n"
+	      "mov 8(%ebx), %al\n"
+	      "out %al, $0x10\n"
+	      "mov $0xaaaa5555, %eax\n"
+	      "mov 10(%ebx), %ax\n"		/* upper half of EAX kept */
+	      "out %eax, $0x11\n"
+	      "mov 12(%ebx), %eax\n"
+	      "out %eax, $0x12\n"
+	      "movsbl 16(%ebx), %ecx\n"
+	      "mov %ecx, %eax\n"
+	      "out %eax, $0x13\n"
+	      "movzwl 18(%ebx), %ecx\n"
+	      "mov %ecx, %eax\n"
+	      "out %eax, $0x14\n"
+	      "orl $0x100, 20(%ebx)\n"	/* read, then write the result */
+	      "hlt\n");
 
 static void expect_mmio(struct hv_guest *g, uint64_t addr, int len, int write,
 			uint64_t wdata)
@@ -598,13 +598,13 @@ HV_TEST(mmio_sizes_both_ways)
 
 /* Reads and writes a read-only slot at 2 MiB. */
 HV_GUEST_CODE(g_ro, 32,
-	"mov $0x200000, %ebx\n"
-	"mov (%ebx), %eax\n"
-	"out %eax, $0x10\n"
-	"movl $0xfeedface, (%ebx)\n"
-	"mov (%ebx), %eax\n"
-	"out %eax, $0x11\n"
-	"hlt\n");
+	      "mov $0x200000, %ebx\n"
+	      "mov (%ebx), %eax\n"
+	      "out %eax, $0x10\n"
+	      "movl $0xfeedface, (%ebx)\n"
+	      "mov (%ebx), %eax\n"
+	      "out %eax, $0x11\n"
+	      "hlt\n");
 
 HV_TEST(readonly_memslot_reads_and_traps_writes)
 {
@@ -631,9 +631,9 @@ HV_TEST(readonly_memslot_reads_and_traps_writes)
 
 /* Reads 3 MiB twice, with an OUT between for the host to act. */
 HV_GUEST_CODE(g_slot, 32,
-	"1: mov 0x300000, %eax\n"
-	"out %eax, $0x10\n"
-	"jmp 1b\n");
+	      "1: mov 0x300000, %eax\n"
+	      "out %eax, $0x10\n"
+	      "jmp 1b\n");
 
 HV_TEST(memslot_add_delete_while_vm_lives)
 {
