@@ -67,48 +67,48 @@ static struct kvm_run *volatile cur_run;
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: %s [OPTIONS] GUEST\n"
-"\n"
-"Runs GUEST, a flat binary or an ELF executable, on one vCPU of a new VM of\n"
-"/dev/hv (or of any device that speaks the KVM API, such as /dev/kvm).\n"
-"\n"
-"Options:\n"
-"  --dev PATH       the device (default " HV_DEFAULT_DEV ")\n"
-"  --mem MB         guest RAM at guest-physical 0, in MiB (default %d, at\n"
-"                   most %d)\n"
-"  --mode MODE      the CPU mode at the first instruction:\n"
-"                     real    real mode, CS:IP = (ENTRY >> 4) & 0xf000 :\n"
-"                             ENTRY & 0xffff, DS = ES = FS = GS = SS = CS,\n"
-"                             SP = 0x%x\n"
-"                     prot32  flat 32-bit protected mode, paging off\n"
-"                     long4   64-bit mode, 4-level paging\n"
-"                     long5   64-bit mode, 5-level paging (needs LA57)\n"
-"                   default: real for a flat binary, prot32 for a 32-bit\n"
-"                   ELF, long4 for a 64-bit ELF\n"
-"  --load ADDR      where a flat binary is loaded (default 0x%llx in real\n"
-"                   mode, 0x%llx otherwise); ELF segments go to their\n"
-"                   physical addresses (p_paddr)\n"
-"  --entry ADDR     the first instruction (default: the load address, or\n"
-"                   the ELF entry point)\n"
-"  --timeout SEC    stop the guest after SEC seconds (default 0: never)\n"
-"  -v, --verbose    describe the VM on standard error before running it\n"
-"  -h, --help       this text\n"
-"\n"
-"In prot32 and long modes the GDT and page tables are at 0x%llx-0x%llx\n"
-"(the guest must leave them alone, and its image must not overlap them)\n"
-"and ESP/RSP = 0x%llx. Long modes identity-map the first 4 GiB with 2 MiB\n"
-"pages (virtual = physical, so ELF files must be linked so). There is no\n"
-"IDT: an exception in the guest ends it with a triple fault.\n"
-"\n"
-"The guest writes bytes to the serial port 0x%x (a 16550, transmit only;\n"
-"LSR always says ready): they go to standard output. Writing a value to\n"
-"port 0x%x ends the guest with that value as hvrun's exit status.\n"
-"\n"
-"Exit status: the guest's code (0-255, from port 0x%x); %d when hvrun\n"
-"could not set the VM up; %d on usage errors; %d when the device cannot\n"
-"provide the mode (long5 without LA57); %d when --timeout expired; %d\n"
-"when the guest stopped in any other way (shutdown, HLT, failed entry,\n"
-"internal error, unhandled I/O or MMIO), described on standard error.\n",
+		"usage: %s [OPTIONS] GUEST\n"
+		"\n"
+		"Runs GUEST, a flat binary or an ELF executable, on one vCPU of a new VM of\n"
+		"/dev/hv (or of any device that speaks the KVM API, such as /dev/kvm).\n"
+		"\n"
+		"Options:\n"
+		"  --dev PATH       the device (default " HV_DEFAULT_DEV ")\n"
+		"  --mem MB         guest RAM at guest-physical 0, in MiB (default %d, at\n"
+		"                   most %d)\n"
+		"  --mode MODE      the CPU mode at the first instruction:\n"
+		"                     real    real mode, CS:IP = (ENTRY >> 4) & 0xf000 :\n"
+		"                             ENTRY & 0xffff, DS = ES = FS = GS = SS = CS,\n"
+		"                             SP = 0x%x\n"
+		"                     prot32  flat 32-bit protected mode, paging off\n"
+		"                     long4   64-bit mode, 4-level paging\n"
+		"                     long5   64-bit mode, 5-level paging (needs LA57)\n"
+		"                   default: real for a flat binary, prot32 for a 32-bit\n"
+		"                   ELF, long4 for a 64-bit ELF\n"
+		"  --load ADDR      where a flat binary is loaded (default 0x%llx in real\n"
+		"                   mode, 0x%llx otherwise); ELF segments go to their\n"
+		"                   physical addresses (p_paddr)\n"
+		"  --entry ADDR     the first instruction (default: the load address, or\n"
+		"                   the ELF entry point)\n"
+		"  --timeout SEC    stop the guest after SEC seconds (default 0: never)\n"
+		"  -v, --verbose    describe the VM on standard error before running it\n"
+		"  -h, --help       this text\n"
+		"\n"
+		"In prot32 and long modes the GDT and page tables are at 0x%llx-0x%llx\n"
+		"(the guest must leave them alone, and its image must not overlap them)\n"
+		"and ESP/RSP = 0x%llx. Long modes identity-map the first 4 GiB with 2 MiB\n"
+		"pages (virtual = physical, so ELF files must be linked so). There is no\n"
+		"IDT: an exception in the guest ends it with a triple fault.\n"
+		"\n"
+		"The guest writes bytes to the serial port 0x%x (a 16550, transmit only;\n"
+		"LSR always says ready): they go to standard output. Writing a value to\n"
+		"port 0x%x ends the guest with that value as hvrun's exit status.\n"
+		"\n"
+		"Exit status: the guest's code (0-255, from port 0x%x); %d when hvrun\n"
+		"could not set the VM up; %d on usage errors; %d when the device cannot\n"
+		"provide the mode (long5 without LA57); %d when --timeout expired; %d\n"
+		"when the guest stopped in any other way (shutdown, HLT, failed entry,\n"
+		"internal error, unhandled I/O or MMIO), described on standard error.\n",
 		prog, DEFAULT_MEM_MB, MAX_MEM_MB, REAL_SP, REAL_LOAD, PROT_LOAD,
 		SYS_GPA, SYS_GPA + HV_SYS_AREA_SIZE - 1, STACK_TOP,
 		HV_SERIAL_PORT, HV_EXIT_PORT, HV_EXIT_PORT, EXIT_SETUP,
@@ -274,7 +274,8 @@ static int place(struct hv_vm *vm, const struct options *o, bool sys_area,
 {
 	char *dst;
 
-	if (gpa + memsz < gpa || !(dst = hv_gpa_to_hva(vm, gpa, memsz))) {
+	dst = gpa + memsz < gpa ? NULL : hv_gpa_to_hva(vm, gpa, memsz);
+	if (!dst) {
 		err("%s: 0x%llx bytes at 0x%llx do not fit in the %llu MiB of guest RAM",
 		    o->guest, (unsigned long long)memsz,
 		    (unsigned long long)gpa, (unsigned long long)o->mem_mb);
@@ -462,7 +463,8 @@ static int setup_mode(struct hv_vcpu *vcpu, const struct options *o,
 		r = hv_setup_long(vcpu, mode == MODE_LONG5 ? 5 : 4, SYS_GPA,
 				  entry, STACK_TOP);
 		if (r == -EOPNOTSUPP) {
-			err("%s: %s does not offer 5-level paging to guests (LA57, CPUID.(7,0):ECX bit 16, is clear)",
+			err("%s: %s does not offer 5-level paging to guests "
+			    "(LA57, CPUID.(7,0):ECX bit 16, is clear)",
 			    what, o->dev);
 			return EXIT_UNSUPPORTED;
 		}
@@ -509,7 +511,8 @@ static int run_guest(struct hv_vcpu *vcpu, const struct options *o)
 		    vcpu->run->exit_reason,
 		    hv_exit_reason_str(vcpu->run->exit_reason), desc);
 		if (vcpu->run->exit_reason == KVM_EXIT_SHUTDOWN)
-			err("(KVM resets a vCPU on shutdown: the registers below may be its reset state)");
+			err("(KVM resets a vCPU on shutdown: "
+			    "the registers below may be its reset state)");
 		report_state(vcpu);
 		return EXIT_GUEST_FAULT;
 	}

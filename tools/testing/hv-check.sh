@@ -61,6 +61,17 @@ build_module build-6.1 "/usr/src/linux-headers-$KVER"
 mod_ok=$?
 build_module build-6.12 "$K612"
 
+say "lint"
+# Kernel style (tools/testing/checkpatch.sh: kernel and userspace passes).
+mapfile -t lint_files < <(git -C "$top" ls-files -- '*.c' '*.h')
+if "$top/tools/testing/checkpatch.sh" >"$out/checkpatch.log" 2>&1; then
+	record PASS lint "checkpatch --strict clean (${#lint_files[@]} files)"
+else
+	cat "$out/checkpatch.log"
+	lint_n=$(grep -cE '^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK):' "$out/checkpatch.log")
+	record FAIL lint "checkpatch --strict: $lint_n findings in ${#lint_files[@]} files (log: $out/checkpatch.log)"
+fi
+
 say "selftests and payload"
 payload=$out/payload
 if make -s -C "$top" selftests >"$out/selftests-build.log" 2>&1; then

@@ -7,7 +7,7 @@ set -eu
 
 need=(gcc make libc6-dev sparse kmod xz-utils cpio busybox-static
       qemu-system-x86 bochs bochsbios vgabios isolinux syslinux-common
-      genisoimage linux-image-amd64 linux-headers-amd64)
+      genisoimage linux-image-amd64 linux-headers-amd64 linux-source-6.1)
 
 missing() {
 	local p

@@ -14,9 +14,8 @@
 #define SERIAL		0x3f8
 #define SERIAL_LSR	(SERIAL + 5)
 #define LSR_THRE	0x20
-#define CR4_LA57	(1UL << 12)
-
-int main(void);
+#define BIT(nr)		(1UL << (nr))	/* no kernel headers here */
+#define CR4_LA57	BIT(12)
 
 static inline void outb(uint16_t port, uint8_t val)
 {

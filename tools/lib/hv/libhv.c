@@ -18,26 +18,28 @@
 #define HV_PAGE_SIZE		0x1000ULL
 #define HV_CPUID_MAX_NENT	65536
 
+#define BIT_ULL(nr)		(1ULL << (nr))
+
 /* Control register and EFER bits the mode helpers use. */
-#define CR0_PE		(1ULL << 0)
-#define CR0_MP		(1ULL << 1)
-#define CR0_ET		(1ULL << 4)
-#define CR0_NE		(1ULL << 5)
-#define CR0_WP		(1ULL << 16)
-#define CR0_PG		(1ULL << 31)
-#define CR4_PAE		(1ULL << 5)
-#define CR4_OSFXSR	(1ULL << 9)
-#define CR4_OSXMMEXCPT	(1ULL << 10)
-#define CR4_LA57	(1ULL << 12)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
+#define CR0_PE		BIT_ULL(0)
+#define CR0_MP		BIT_ULL(1)
+#define CR0_ET		BIT_ULL(4)
+#define CR0_NE		BIT_ULL(5)
+#define CR0_WP		BIT_ULL(16)
+#define CR0_PG		BIT_ULL(31)
+#define CR4_PAE		BIT_ULL(5)
+#define CR4_OSFXSR	BIT_ULL(9)
+#define CR4_OSXMMEXCPT	BIT_ULL(10)
+#define CR4_LA57	BIT_ULL(12)
+#define EFER_LME	BIT_ULL(8)
+#define EFER_LMA	BIT_ULL(10)
 
 /* Page-table entry bits. */
-#define PTE_P		(1ULL << 0)
-#define PTE_RW		(1ULL << 1)
-#define PTE_A		(1ULL << 5)
-#define PTE_D		(1ULL << 6)
-#define PTE_PS		(1ULL << 7)
+#define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_A		BIT_ULL(5)
+#define PTE_D		BIT_ULL(6)
+#define PTE_PS		BIT_ULL(7)
 
 /* Offsets in the system area (see libhv.h). */
 #define SYS_GDT		0x0000

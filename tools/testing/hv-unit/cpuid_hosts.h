@@ -12,19 +12,23 @@
 
 #define HOST_UNUSED	__attribute__((unused))
 #define SIG		HV_CPUID_FLAG_SIGNIFCANT_INDEX
-#define E(...)		E_(__VA_ARGS__)	/* expands the vendor triples */
-#define E_(fn, idx, fl, a, b, c, d) \
+#define E(fn, idx, fl, a, b, c, d) \
 	{ .function = (fn), .index = (idx), .flags = (fl), \
 	  .eax = (a), .ebx = (b), .ecx = (c), .edx = (d) }
 
-/* "GenuineIntel" / "AuthenticAMD" in EBX, ECX, EDX order. */
-#define INTEL_VENDOR	0x756e6547, 0x6c65746e, 0x49656e69
-#define AMD_VENDOR	0x68747541, 0x444d4163, 0x69746e65
+/*
+ * Leaf 0 or 0x80000000: the highest leaf in EAX, "GenuineIntel" or
+ * "AuthenticAMD" in EBX, ECX, EDX.
+ */
+#define E_INTEL(fn, max)	E(fn, 0, 0, max, 0x756e6547, 0x6c65746e, 0x49656e69)
+#define E_AMD(fn, max)		E(fn, 0, 0, max, 0x68747541, 0x444d4163, 0x69746e65)
 
 static const struct hv_cpuid_entry icelake[] HOST_UNUSED = {
-	E(0, 0, 0, 0x1b, INTEL_VENDOR),
-	/* VMX, MONITOR, DTES64, DS_CPL, EST, TM2, XTPR, PDCM, X2APIC,
-	 * TSC_DEADLINE, OSXSAVE set; HTT, DS, ACPI, TM, PBE in EDX. */
+	E_INTEL(0, 0x1b),
+	/*
+	 * VMX, MONITOR, DTES64, DS_CPL, EST, TM2, XTPR, PDCM, X2APIC,
+	 * TSC_DEADLINE, OSXSAVE set; HTT, DS, ACPI, TM, PBE in EDX.
+	 */
 	E(1, 0, 0, 0x000706e5, 0x05100800, 0x7ffaf3bf, 0xbfebfbff),
 	E(2, 0, 0, 0x00feff01, 0x000000f0, 0, 0),
 	E(4, 0, SIG, 0x1c004121, 0x02c0003f, 0x0000003f, 0),
@@ -64,7 +68,7 @@ static const struct hv_cpuid_entry icelake[] HOST_UNUSED = {
 };
 
 static const struct hv_cpuid_entry epyc[] HOST_UNUSED = {
-	E(0, 0, 0, 0x10, AMD_VENDOR),
+	E_AMD(0, 0x10),
 	E(1, 0, 0, 0x00a00f11, 0x20800800, 0x7ef8320b, 0x178bfbff),
 	E(5, 0, 0, 0x40, 0x40, 3, 0x11),
 	E(6, 0, 0, 4, 0, 1, 0),
@@ -77,9 +81,11 @@ static const struct hv_cpuid_entry epyc[] HOST_UNUSED = {
 	E(0xd, 9, SIG, 8, 0x980, 0, 0),
 	E(0xd, 11, SIG, 0x10, 0, 1, 0),
 	E(0xd, 12, SIG, 0x18, 0, 1, 0),
-	E(0x80000000, 0, 0, 0x80000023, AMD_VENDOR),
-	/* SVM, EXTAPIC, OSVW, IBS, SKINIT, WDT, TCE, PERFCTR_*, DBX,
-	 * PCX_L2I, MWAITX set. */
+	E_AMD(0x80000000, 0x80000023),
+	/*
+	 * SVM, EXTAPIC, OSVW, IBS, SKINIT, WDT, TCE, PERFCTR_*, DBX,
+	 * PCX_L2I, MWAITX set.
+	 */
 	E(0x80000001, 0, 0, 0x00a00f11, 0x20ff0000, 0x35c237ff, 0x2fd3fbff),
 	E(0x80000005, 0, 0, 0xff40ff40, 0xff40ff40, 0x20080140, 0x20080140),
 	E(0x80000006, 0, 0, 0x48002200, 0x68004200, 0x02006140, 0x08039140),
@@ -103,7 +109,7 @@ static const struct hv_cpuid_entry epyc[] HOST_UNUSED = {
 };
 
 static const struct hv_cpuid_entry qemu_max[] HOST_UNUSED = {
-	E(0, 0, 0, 0xd, AMD_VENDOR),
+	E_AMD(0, 0xd),
 	E(1, 0, 0, 0x000806f1, 0x00000800, 0xfef8320b, 0x078bfbff),
 	/* LA57, UMIP, PKU set. */
 	E(7, 0, SIG, 0, 0x219c07a9, 0x0041001c, 0x10),
@@ -111,7 +117,7 @@ static const struct hv_cpuid_entry qemu_max[] HOST_UNUSED = {
 	E(0xd, 1, SIG, 1, 0, 0, 0),
 	E(0xd, 2, SIG, 0x100, 0x240, 0, 0),
 	E(0xd, 9, SIG, 8, 0x980, 0, 0),
-	E(0x80000000, 0, 0, 0x8000000a, AMD_VENDOR),
+	E_AMD(0x80000000, 0x8000000a),
 	E(0x80000001, 0, 0, 0x000806f1, 0, 0x00000375, 0xe7d3fbff),
 	E(0x80000008, 0, 0, 0x3934, 0, 0, 0),
 	E(0x8000000a, 0, 0, 1, 0x10, 0, 0x10009),

@@ -178,8 +178,10 @@ HV_TEST(icelake_leaf1_masks)
 	build_icelake(ALL_FEATURES);
 	e = must(1, 0);
 	HV_ASSERT_EQ(e->flags, 0);
-	/* VMX 5, MONITOR 3, DTES64 2, DS_CPL 4, EST 7, TM2 8, XTPR 14,
-	 * PDCM 15, TSC_DEADLINE 24, OSXSAVE 27: all off. */
+	/*
+	 * VMX 5, MONITOR 3, DTES64 2, DS_CPL 4, EST 7, TM2 8, XTPR 14,
+	 * PDCM 15, TSC_DEADLINE 24, OSXSAVE 27: all off.
+	 */
 	HV_ASSERT_EQ(e->ecx & (BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(7) |
 			       BIT(8) | BIT(14) | BIT(15) | BIT(24) | BIT(27)), 0);
 	HV_ASSERT(e->ecx & BIT(31), "hypervisor bit");
@@ -226,8 +228,10 @@ HV_TEST(icelake_leaf7_masks)
 	HV_ASSERT(e->ecx & BIT(2), "umip");
 	HV_ASSERT(e->ecx & BIT(22), "rdpid with F_RDTSCP");
 	HV_ASSERT(e->ecx & BIT(1), "avx512vbmi");
-	/* L1D_FLUSH 28, CORE_CAP 30 off; SPEC_CTRL off without F_SPEC_CTRL;
-	 * ARCH_CAPABILITIES forced; FSRM, MD_CLEAR kept. */
+	/*
+	 * L1D_FLUSH 28, CORE_CAP 30 off; SPEC_CTRL off without F_SPEC_CTRL;
+	 * ARCH_CAPABILITIES forced; FSRM, MD_CLEAR kept.
+	 */
 	HV_ASSERT_EQ(e->edx, BIT(4) | BIT(10) | BIT(29));
 	HV_ASSERT(!get(7, 1), "subleaf 1 beyond 7.0.EAX");
 
@@ -434,9 +438,11 @@ HV_TEST(epyc_masks)
 	for (i = 0x80000000; i <= 0x80000021; i++)
 		HV_ASSERT(get(i, 0), "leaf 0x%x missing", i);
 	e = must(0x80000001, 0);
-	/* Kept: LAHF 0, CMP_LEGACY 1, CR8 4, ABM 5, SSE4A 6, MISALIGN 7,
+	/*
+	 * Kept: LAHF 0, CMP_LEGACY 1, CR8 4, ABM 5, SSE4A 6, MISALIGN 7,
 	 * PREFETCHW 8, TOPOEXT 22.  SVM, EXTAPIC, OSVW, IBS, SKINIT, WDT,
-	 * TCE, PERFCTR_*, DBX, PCX_L2I, MWAITX masked. */
+	 * TCE, PERFCTR_*, DBX, PCX_L2I, MWAITX masked.
+	 */
 	HV_ASSERT_EQ(e->ecx, BIT(0) | BIT(1) | BIT(4) | BIT(5) | BIT(6) |
 			     BIT(7) | BIT(8) | BIT(22));
 	HV_ASSERT_EQ(e->edx, 0x2fd3fbff);
@@ -452,8 +458,10 @@ HV_TEST(epyc_masks)
 	HV_ASSERT_EQ(must(0x80000007, 0)->ebx, 0);
 	e = must(0x80000008, 0);
 	HV_ASSERT_EQ(e->eax, 0x3030);
-	/* CLZERO, XSAVEERPTR, WBNOINVD, SSB_NO; no spec bits, RDPRU,
-	 * VIRT_SSBD without F_SPEC_CTRL. */
+	/*
+	 * CLZERO, XSAVEERPTR, WBNOINVD, SSB_NO; no spec bits, RDPRU,
+	 * VIRT_SSBD without F_SPEC_CTRL.
+	 */
 	HV_ASSERT_EQ(e->ebx, BIT(0) | BIT(2) | BIT(9) | BIT(26));
 	HV_ASSERT_EQ(e->ecx, 0x703f);
 	HV_ASSERT_EQ(e->edx, 0);
@@ -504,7 +512,7 @@ HV_TEST(la57_and_address_sizes)
 /* ---- Lookup semantics ------------------------------------------------ */
 
 static const struct hv_cpuid_entry intel_guest[] = {
-	E(0, 0, 0, 0xb, INTEL_VENDOR),
+	E_INTEL(0, 0xb),
 	E(1, 0, 0, 0x000706e5, 0x00000800, BIT(26) | BIT(27), BIT(9)),
 	E(7, 0, SIG, 1, 0x11, BIT(3) | BIT(4), 0),
 	E(7, 1, SIG, 0, 0, 0, 0x22),

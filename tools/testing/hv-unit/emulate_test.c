@@ -31,15 +31,20 @@ static void hexstr(char *buf, size_t size, const u8 *b, unsigned int n)
 struct len_case {
 	u8 b[16];
 	u8 n;
-	s8 want[HV_MODE_NR];	/* real, vm86, prot16, prot32, long64 */
+	s8 want[HV_MODE_NR];	/* by mode, vm86 unused: see len_want() */
 };
 
 /* Expected length (or error) in real/vm86, prot16, prot32, long64 mode. */
 #define L(r, p16, p32, l64, ...)					\
 	{ .b = { __VA_ARGS__ }, .n = sizeof((u8[]){ __VA_ARGS__ }),	\
-	  .want = { r, r, p16, p32, l64 } }
-#define D4	0x78, 0x56, 0x34, 0x12
-#define D8	D4, 0xf0, 0xde, 0xbc, 0x9a
+	  .want = { [HV_MODE_REAL] = (r), [HV_MODE_PROT16] = (p16),	\
+		    [HV_MODE_PROT32] = (p32), [HV_MODE_LONG64] = (l64) } }
+/* The same, the bytes followed by a 4- or 8-byte displacement or immediate. */
+#define L_D4(r, p16, p32, l64, ...)					\
+	L(r, p16, p32, l64, __VA_ARGS__, 0x78, 0x56, 0x34, 0x12)
+#define L_D8(r, p16, p32, l64, ...)					\
+	L(r, p16, p32, l64, __VA_ARGS__, 0x78, 0x56, 0x34, 0x12,	\
+	  0xf0, 0xde, 0xbc, 0x9a)
 
 static const struct len_case len_cases[] = {
 	/* Instructions the core skips when the hardware gives no length. */
@@ -77,13 +82,13 @@ static const struct len_case len_cases[] = {
 	L(2, 2, 2, 2, 0xf3, 0x90),			/* PAUSE */
 	L(4, 4, 4, 4, 0xf3, 0x0f, 0x1e, 0xfa),		/* ENDBR64 */
 	L(3, 3, 3, 3, 0x0f, 0x01, 0x38),		/* INVLPG [bx+si] / [eax] */
-	L(3, 3, 7, 7, 0x0f, 0x01, 0x3d, D4),		/* INVLPG [di] / [d32] / [rip] */
+	L_D4(3, 3, 7, 7, 0x0f, 0x01, 0x3d),		/* INVLPG [di] / [d32] / [rip] */
 	/* MOV CR/DR: ModRM.mod is ignored, always a register form. */
 	L(3, 3, 3, 3, 0x0f, 0x20, 0xc0),		/* MOV eAX,CR0 */
 	L(3, 3, 3, 3, 0x0f, 0x22, 0xd8),		/* MOV CR3,eAX */
-	L(3, 3, 3, 3, 0x0f, 0x20, 0x05, D4),		/* mod 0 rm 5: no disp32 */
+	L_D4(3, 3, 3, 3, 0x0f, 0x20, 0x05),		/* mod 0 rm 5: no disp32 */
 	L(3, 3, 3, 3, 0x0f, 0x23, 0x3f),		/* MOV DR7,eDI */
-	L(3, 3, 3, 3, 0x0f, 0x21, 0x84, 0x24, D4),	/* mod 2 rm 4: no SIB */
+	L_D4(3, 3, 3, 3, 0x0f, 0x21, 0x84, 0x24),	/* mod 2 rm 4: no SIB */
 	L(4, 4, 4, 4, 0xf0, 0x0f, 0x20, 0xc0),		/* AMD: MOV eAX,CR8 */
 	L(1, 1, 1, 4, 0x44, 0x0f, 0x20, 0xc0),		/* INC SP / MOV RAX,CR8 */
 
@@ -91,86 +96,86 @@ static const struct len_case len_cases[] = {
 	L(2, 2, 2, 2, 0x8b, 0x07),			/* [bx] / [edi] / [rdi] */
 	L(2, 2, 2, 2, 0x8b, 0xc3),			/* register */
 	L(3, 3, 3, 3, 0x8b, 0x47, 0x10),		/* [bx+d8] / [edi+d8] */
-	L(4, 4, 6, 6, 0x8b, 0x87, D4),			/* [bx+d16] / [edi+d32] */
-	L(4, 4, 2, 2, 0x8b, 0x06, D4),			/* [d16] / [esi] */
+	L_D4(4, 4, 6, 6, 0x8b, 0x87),			/* [bx+d16] / [edi+d32] */
+	L_D4(4, 4, 2, 2, 0x8b, 0x06),			/* [d16] / [esi] */
 	L(3, 3, 3, 3, 0x8b, 0x46, 0x00),		/* [bp+0] / [esi+0] */
 	L(2, 2, 3, 3, 0x8b, 0x04, 0x24),		/* [si] / [esp] (SIB) */
-	L(2, 2, 7, 7, 0x8b, 0x04, 0x25, D4),		/* [si] / SIB no base: d32 */
-	L(2, 2, 7, 7, 0x8b, 0x0c, 0x6d, D4),		/* SIB [ebp*2+d32], no base */
-	L(2, 2, 6, 6, 0x8b, 0x05, D4),			/* [di] / [d32] / [rip+d32] */
+	L_D4(2, 2, 7, 7, 0x8b, 0x04, 0x25),		/* [si] / SIB no base: d32 */
+	L_D4(2, 2, 7, 7, 0x8b, 0x0c, 0x6d),		/* SIB [ebp*2+d32], no base */
+	L_D4(2, 2, 6, 6, 0x8b, 0x05),			/* [di] / [d32] / [rip+d32] */
 	L(3, 3, 4, 4, 0x8b, 0x44, 0x8d, 0x10),		/* [si+d8] / [ebp+ecx*4+d8] */
-	L(4, 4, 7, 7, 0x8b, 0x84, 0x24, D4),		/* [si+d16] / [esp+d32] */
-	L(4, 4, 7, 7, 0x8b, 0x9c, 0x00, D4),		/* [si+d16] / [eax+eax+d32] */
+	L_D4(4, 4, 7, 7, 0x8b, 0x84, 0x24),		/* [si+d16] / [esp+d32] */
+	L_D4(4, 4, 7, 7, 0x8b, 0x9c, 0x00),		/* [si+d16] / [eax+eax+d32] */
 	L(4, 4, 3, 4, 0x67, 0x8b, 0x04, 0x24),		/* 67: the other width */
-	L(3, 3, 5, 3, 0x67, 0x8b, 0x06, D4),
-	L(7, 7, 3, 7, 0x67, 0x8b, 0x05, D4),		/* d32 / [di] / [eip+d32] */
+	L_D4(3, 3, 5, 3, 0x67, 0x8b, 0x06),
+	L_D4(7, 7, 3, 7, 0x67, 0x8b, 0x05),		/* d32 / [di] / [eip+d32] */
 	L(4, 4, 5, 5, 0x0f, 0x1f, 0x44, 0x00, 0x00),	/* NOP Ev */
-	L(6, 6, 9, 9, 0x66, 0x0f, 0x1f, 0x84, 0x00, D4),
+	L_D4(6, 6, 9, 9, 0x66, 0x0f, 0x1f, 0x84, 0x00),
 
 	/* Immediates and operand size. */
-	L(3, 3, 5, 5, 0xb8, D8),			/* MOV eAX,imm16/32 */
-	L(6, 6, 4, 4, 0x66, 0xb8, D8),
-	L(1, 1, 1, 10, 0x48, 0xb8, D8),			/* DEC AX / MOV RAX,imm64 */
-	L(2, 2, 2, 11, 0x66, 0x48, 0xb8, D8),		/* REX.W beats 66 */
-	L(1, 1, 1, 5, 0x48, 0x66, 0xb8, D8),		/* REX before 66: ignored */
-	L(1, 1, 1, 12, 0x48, 0x48, 0x48, 0xb8, D8),	/* repeated REX */
+	L_D8(3, 3, 5, 5, 0xb8),				/* MOV eAX,imm16/32 */
+	L_D8(6, 6, 4, 4, 0x66, 0xb8),
+	L_D8(1, 1, 1, 10, 0x48, 0xb8),			/* DEC AX / MOV RAX,imm64 */
+	L_D8(2, 2, 2, 11, 0x66, 0x48, 0xb8),		/* REX.W beats 66 */
+	L_D8(1, 1, 1, 5, 0x48, 0x66, 0xb8),		/* REX before 66: ignored */
+	L_D8(1, 1, 1, 12, 0x48, 0x48, 0x48, 0xb8),	/* repeated REX */
 	L(2, 2, 2, 2, 0xb0, 0x12),			/* MOV AL,imm8 */
-	L(4, 4, 6, 6, 0x81, 0xc0, D4),			/* ADD eAX,immz */
-	L(7, 7, 5, 5, 0x66, 0x81, 0xc0, D4),
+	L_D4(4, 4, 6, 6, 0x81, 0xc0),			/* ADD eAX,immz */
+	L_D4(7, 7, 5, 5, 0x66, 0x81, 0xc0),
 	L(3, 3, 3, 3, 0x83, 0xc0, 0x01),		/* ADD eAX,imm8 */
 	L(3, 3, 3, EINV, 0x82, 0xc0, 0x01),		/* 82: #UD in 64-bit */
-	L(4, 4, 6, 6, 0x69, 0xc0, D4),			/* IMUL Gv,Ev,Iz */
+	L_D4(4, 4, 6, 6, 0x69, 0xc0),			/* IMUL Gv,Ev,Iz */
 	L(3, 3, 3, 3, 0x6b, 0xc0, 0x01),
-	L(3, 3, 5, 5, 0x68, D4),			/* PUSH Iz */
+	L_D4(3, 3, 5, 5, 0x68),				/* PUSH Iz */
 	L(2, 2, 2, 2, 0x6a, 0x01),
 	L(3, 3, 3, 3, 0xc2, 0x08, 0x00),		/* RET imm16 */
 	L(3, 3, 3, 3, 0xca, 0x08, 0x00),
 	L(4, 4, 4, 4, 0xc8, 0x10, 0x00, 0x01),		/* ENTER */
-	L(5, 5, 7, EINV, 0x9a, D4, 0x08, 0x00),		/* CALL ptr16:16/32 */
-	L(5, 5, 7, EINV, 0xea, D4, 0x08, 0x00),
-	L(8, 8, 6, EINV, 0x66, 0xea, D4, 0x08, 0x00),
-	L(3, 3, 5, 5, 0xe8, D4),			/* CALL rel16/32 */
-	L(3, 3, 5, 5, 0xe9, D4),
+	L(5, 5, 7, EINV, 0x9a, 0x78, 0x56, 0x34, 0x12, 0x08, 0x00),	/* CALL ptr16:16/32 */
+	L(5, 5, 7, EINV, 0xea, 0x78, 0x56, 0x34, 0x12, 0x08, 0x00),
+	L(8, 8, 6, EINV, 0x66, 0xea, 0x78, 0x56, 0x34, 0x12, 0x08, 0x00),
+	L_D4(3, 3, 5, 5, 0xe8),				/* CALL rel16/32 */
+	L_D4(3, 3, 5, 5, 0xe9),
 	L(2, 2, 2, 2, 0xeb, 0xfe),
 	L(2, 2, 2, 2, 0x70, 0x00),
 	L(2, 2, 2, 2, 0xe3, 0x00),			/* JCXZ */
-	L(4, 4, 6, 6, 0x0f, 0x84, D4),			/* JE rel16/32 */
+	L_D4(4, 4, 6, 6, 0x0f, 0x84),			/* JE rel16/32 */
 	/* 66 on a near branch in 64-bit mode: vendor-dependent length. */
-	L(6, 6, 4, NOSUP, 0x66, 0xe8, D4),
-	L(7, 7, 5, NOSUP, 0x66, 0x0f, 0x85, D4),
-	L(1, 1, 1, 6, 0x48, 0xe8, D4),
-	L(2, 2, 2, 7, 0x66, 0x48, 0xe8, D4),		/* REX.W: rel32 */
+	L_D4(6, 6, 4, NOSUP, 0x66, 0xe8),
+	L_D4(7, 7, 5, NOSUP, 0x66, 0x0f, 0x85),
+	L_D4(1, 1, 1, 6, 0x48, 0xe8),
+	L_D4(2, 2, 2, 7, 0x66, 0x48, 0xe8),		/* REX.W: rel32 */
 
 	/* moffs: the offset has the address size. */
-	L(3, 3, 5, 9, 0xa1, D8),
-	L(3, 3, 5, 9, 0xa0, D8),
-	L(6, 6, 4, 6, 0x67, 0xa1, D8),
-	L(4, 4, 6, 10, 0x66, 0xa1, D8),
-	L(1, 1, 1, 10, 0x48, 0xa3, D8),
+	L_D8(3, 3, 5, 9, 0xa1),
+	L_D8(3, 3, 5, 9, 0xa0),
+	L_D8(6, 6, 4, 6, 0x67, 0xa1),
+	L_D8(4, 4, 6, 10, 0x66, 0xa1),
+	L_D8(1, 1, 1, 10, 0x48, 0xa3),
 
 	/* Groups whose immediate or validity depends on ModRM.reg. */
 	L(3, 3, 3, 3, 0xf6, 0x07, 0x12),		/* TEST Eb,Ib */
 	L(3, 3, 3, 3, 0xf6, 0x0f, 0x12),		/* TEST Eb,Ib (/1) */
 	L(2, 2, 2, 2, 0xf6, 0x17),			/* NOT Eb */
-	L(4, 4, 6, 6, 0xf7, 0x07, D4),			/* TEST Ev,Iz */
-	L(7, 7, 5, 5, 0x66, 0xf7, 0x07, D4),
+	L_D4(4, 4, 6, 6, 0xf7, 0x07),			/* TEST Ev,Iz */
+	L_D4(7, 7, 5, 5, 0x66, 0xf7, 0x07),
 	L(2, 2, 2, 2, 0xf7, 0x1f),			/* NEG Ev */
 	L(2, 2, 2, 2, 0xf7, 0x3f),			/* IDIV Ev */
-	L(4, 4, 10, 10, 0xf7, 0x05, D4, D4),		/* TEST [d32/rip],imm32 */
+	L_D4(4, 4, 10, 10, 0xf7, 0x05, 0x78, 0x56, 0x34, 0x12),	/* TEST [d32/rip],imm32 */
 	L(3, 3, 3, 3, 0xc6, 0x07, 0x01),		/* MOV Eb,Ib */
 	L(EINV, EINV, EINV, EINV, 0xc6, 0x08, 0x01),	/* C6 /1 */
 	L(3, 3, 3, 3, 0xc6, 0xf8, 0x01),		/* XABORT */
-	L(4, 4, 6, 6, 0xc7, 0xf8, D4),			/* XBEGIN */
-	L(4, 4, 6, 6, 0xc7, 0x07, D4),			/* MOV Ev,Iz */
-	L(1, 1, 1, 7, 0x48, 0xc7, 0x07, D4),		/* MOV r/m64,simm32 */
-	L(2, 2, 2, 8, 0x66, 0x48, 0xc7, 0xc0, D4),
+	L_D4(4, 4, 6, 6, 0xc7, 0xf8),			/* XBEGIN */
+	L_D4(4, 4, 6, 6, 0xc7, 0x07),			/* MOV Ev,Iz */
+	L_D4(1, 1, 1, 7, 0x48, 0xc7, 0x07),		/* MOV r/m64,simm32 */
+	L_D4(2, 2, 2, 8, 0x66, 0x48, 0xc7, 0xc0),
 	L(2, 2, 2, 2, 0xfe, 0x07),			/* INC Eb */
 	L(EINV, EINV, EINV, EINV, 0xfe, 0x17),
 	L(2, 2, 2, 2, 0xff, 0x18),			/* CALL m16:16/32 */
 	L(EINV, EINV, EINV, EINV, 0xff, 0xd8),		/* far CALL of a register */
 	L(EINV, EINV, EINV, EINV, 0xff, 0x38),		/* FF /7 */
 	L(2, 2, 2, 2, 0xff, 0xd0),			/* CALL eAX */
-	L(2, 2, 6, 6, 0xff, 0x25, D4),			/* JMP [di] / [d32] / [rip] */
+	L_D4(2, 2, 6, 6, 0xff, 0x25),			/* JMP [di] / [d32] / [rip] */
 	L(2, 2, 2, 2, 0x8d, 0x07),			/* LEA */
 	L(EINV, EINV, EINV, EINV, 0x8d, 0xc0),		/* LEA of a register */
 	L(2, 2, 2, 2, 0x8c, 0xd8),			/* MOV eAX,DS */
@@ -191,7 +196,7 @@ static const struct len_case len_cases[] = {
 	L(1, 1, 1, EINV, 0x60),				/* PUSHA */
 	L(2, 2, 2, 2, 0x0f, 0xa0),			/* PUSH FS */
 	L(2, 2, 2, 2, 0xd9, 0xc9),			/* FXCH */
-	L(2, 2, 6, 6, 0xdd, 0x05, D4),			/* FLD m64 */
+	L_D4(2, 2, 6, 6, 0xdd, 0x05),			/* FLD m64 */
 
 	/* Two- and three-byte maps. */
 	L(EINV, EINV, EINV, EINV, 0x0f, 0x04),
@@ -217,21 +222,21 @@ static const struct len_case len_cases[] = {
 	L(3, 3, 3, 3, 0x0f, 0xae, 0xf0),		/* MFENCE */
 	L(3, 3, 3, 3, 0x0f, 0xc7, 0xf8),		/* RDSEED */
 	L(3, 3, 3, 3, 0x0f, 0xa7, 0xc0),		/* VIA XSTORE */
-	L(3, 3, 7, 7, 0x0f, 0xb6, 0x05, D4),		/* MOVZX */
+	L_D4(3, 3, 7, 7, 0x0f, 0xb6, 0x05),		/* MOVZX */
 
 	/* VEX and EVEX; LES, LDS and BOUND outside 64-bit mode. */
 	L(EINV, 3, 3, 3, 0xc5, 0xf8, 0x77),		/* VZEROUPPER */
 	L(EINV, 4, 4, 4, 0xc5, 0xfd, 0x6f, 0x07),	/* VMOVDQA ymm0,[m] */
 	L(EINV, 6, 6, 6, 0xc4, 0xe3, 0x7d, 0x18, 0xc1, 0x01),	/* VINSERTF128 */
 	L(EINV, 5, 5, 5, 0xc4, 0xe2, 0x7d, 0x18, 0x07),	/* VBROADCASTSS */
-	L(EINV, 5, 9, 9, 0xc4, 0xe2, 0x79, 0x18, 0x05, D4),
+	L_D4(EINV, 5, 9, 9, 0xc4, 0xe2, 0x79, 0x18, 0x05),
 	L(EINV, EINV, EINV, EINV, 0xc4, 0xe0, 0x7d, 0x18, 0xc1),	/* map 0 */
 	L(EINV, EINV, EINV, EINV, 0x66, 0xc5, 0xf8, 0x77),	/* 66 + VEX */
 	L(EINV, EINV, EINV, EINV, 0xf0, 0xc5, 0xf8, 0x77),	/* F0 + VEX */
 	L(1, 1, 1, EINV, 0x40, 0xc5, 0xf8, 0x77),	/* INC AX / REX + VEX */
 	L(2, 2, 2, EINV, 0xc4, 0x07, 0x00, 0x00, 0x00),	/* LES / bad VEX map */
 	L(EINV, 6, 6, 6, 0x62, 0xf1, 0x7c, 0x48, 0x10, 0x07),	/* VMOVUPS zmm */
-	L(EINV, 6, 10, 10, 0x62, 0xf1, 0x7c, 0x48, 0x10, 0x05, D4),
+	L_D4(EINV, 6, 10, 10, 0x62, 0xf1, 0x7c, 0x48, 0x10, 0x05),
 	L(EINV, 7, 7, 7, 0x62, 0xf1, 0x7c, 0x48, 0x10, 0x47, 0x01),
 	L(EINV, 7, 7, 7, 0x62, 0xf3, 0x7d, 0x48, 0x18, 0xc1, 0x01),	/* map 3 */
 	L(EINV, NOSUP, NOSUP, NOSUP, 0x62, 0xf5, 0x7c, 0x48, 0x10, 0xc0),
@@ -263,10 +268,10 @@ static const struct len_case len_cases[] = {
 	/* REX and its interplay with legacy prefixes. */
 	L(1, 1, 1, 5, 0x41, 0x8b, 0x44, 0x24, 0x08),	/* [r12+8]: SIB */
 	L(1, 1, 1, 4, 0x41, 0x8b, 0x45, 0x00),		/* [r13+0] */
-	L(1, 1, 1, 7, 0x41, 0x8b, 0x05, D4),		/* still RIP-relative */
-	L(1, 1, 1, 8, 0x42, 0x8b, 0x04, 0x25, D4),	/* REX.X: [r12*1+d32] */
-	L(1, 1, 1, 8, 0x41, 0x8b, 0x04, 0x25, D4),	/* REX.B: still no base */
-	L(1, 1, 1, 8, 0x4c, 0x8b, 0x24, 0x25, D4),
+	L_D4(1, 1, 1, 7, 0x41, 0x8b, 0x05),		/* still RIP-relative */
+	L_D4(1, 1, 1, 8, 0x42, 0x8b, 0x04, 0x25),	/* REX.X: [r12*1+d32] */
+	L_D4(1, 1, 1, 8, 0x41, 0x8b, 0x04, 0x25),	/* REX.B: still no base */
+	L_D4(1, 1, 1, 8, 0x4c, 0x8b, 0x24, 0x25),
 	L(2, 2, 2, 4, 0x2e, 0x48, 0x8b, 0x00),
 	L(1, 1, 1, 4, 0x48, 0x2e, 0x8b, 0x00),		/* REX, then legacy */
 	L(1, 1, 1, EINV, 0x40),				/* lone REX: truncated */
@@ -277,12 +282,19 @@ static const struct len_case len_cases[] = {
 	  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
 	L(EINV, EINV, EINV, EINV, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
 	  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x90),
-	L(6, 6, 6, 15, 0x26, 0x26, 0x26, 0x26, 0x26, 0x48, 0xb8, D8),
-	L(7, 7, 7, EINV, 0x26, 0x26, 0x26, 0x26, 0x26, 0x26, 0x48, 0xb8, D8),
-	L(EINV, EINV, EINV, 15, 0x64, 0x67, 0xf0, 0x48, 0x81, 0x84, 0xc8, D4, D4),
+	L_D8(6, 6, 6, 15, 0x26, 0x26, 0x26, 0x26, 0x26, 0x48, 0xb8),
+	L_D8(7, 7, 7, EINV, 0x26, 0x26, 0x26, 0x26, 0x26, 0x26, 0x48, 0xb8),
+	L(EINV, EINV, EINV, 15, 0x64, 0x67, 0xf0, 0x48, 0x81, 0x84, 0xc8,
+	  0x78, 0x56, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12),
 	L(EINV, EINV, EINV, EINV, 0x2e, 0x2e, 0x67, 0xf0, 0x48, 0x81,
-	  0x84, 0xc8, D4, D4),
+	  0x84, 0xc8, 0x78, 0x56, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12),
 };
+
+/* The expected length (or error) in @mode: vm86 mode decodes like real mode. */
+static int len_want(const struct len_case *c, unsigned int mode)
+{
+	return c->want[mode == HV_MODE_VM86 ? HV_MODE_REAL : mode];
+}
 
 HV_TEST(length_table)
 {
@@ -295,10 +307,10 @@ HV_TEST(length_table)
 
 		for (m = 0; m < HV_MODE_NR; m++) {
 			got = hv_insn_length(c->b, c->n, m);
-			if (got != c->want[m]) {
+			if (got != len_want(c, m)) {
 				hexstr(hex, sizeof(hex), c->b, c->n);
 				HV_FAIL("case %u [%s] %s: got %d, want %d", i,
-					hex, mode_name[m], got, c->want[m]);
+					hex, mode_name[m], got, len_want(c, m));
 			}
 		}
 	}
@@ -314,7 +326,7 @@ HV_TEST(length_truncated)
 		const struct len_case *c = &len_cases[i];
 
 		for (m = 0; m < HV_MODE_NR; m++) {
-			want = c->want[m];
+			want = len_want(c, m);
 			if (want <= 0)
 				continue;
 			for (n = 0; n < (unsigned int)want; n++)
@@ -338,12 +350,12 @@ HV_TEST(decode_agrees_with_length)
 
 		for (m = 0; m < HV_MODE_NR; m++) {
 			r = hv_insn_decode(&insn, c->b, c->n, m);
-			if (c->want[m] > 0) {
+			if (len_want(c, m) > 0) {
 				HV_ASSERT(r == 0 || r == NOSUP,
 					  "case %u %s: %d", i, mode_name[m], r);
-				HV_ASSERT_EQ(insn.len, c->want[m]);
+				HV_ASSERT_EQ(insn.len, len_want(c, m));
 			} else {
-				HV_ASSERT(r == c->want[m], "case %u %s: %d",
+				HV_ASSERT(r == len_want(c, m), "case %u %s: %d",
 					  i, mode_name[m], r);
 			}
 		}
@@ -483,9 +495,9 @@ HV_TEST(decode_modrm_fields)
 	HV_ASSERT_EQ(i.ea_index, HV_EA_NONE);
 	HV_ASSERT_EQ(i.disp, 0xffffffff80000000ULL);
 	/* RIP-relative; plain disp32 outside 64-bit mode. */
-	DECODE(&i, HV_MODE_LONG64, 0, 0x8b, 0x05, D4);
+	DECODE(&i, HV_MODE_LONG64, 0, 0x8b, 0x05, 0x78, 0x56, 0x34, 0x12);
 	HV_ASSERT_EQ(i.ea_base, HV_EA_RIP);
-	DECODE(&i, HV_MODE_PROT32, 0, 0x8b, 0x05, D4);
+	DECODE(&i, HV_MODE_PROT32, 0, 0x8b, 0x05, 0x78, 0x56, 0x34, 0x12);
 	HV_ASSERT_EQ(i.ea_base, HV_EA_NONE);
 	HV_ASSERT_EQ(i.disp, 0x12345678);
 	/* 16-bit forms. */
@@ -515,7 +527,7 @@ HV_TEST(decode_modrm_fields)
 	HV_ASSERT_EQ(i.imm_bytes, 2);
 	HV_ASSERT_EQ(i.imm2, 1);
 	HV_ASSERT_EQ(i.imm2_bytes, 1);
-	DECODE(&i, HV_MODE_LONG64, 0, 0x48, 0xa1, D8);
+	DECODE(&i, HV_MODE_LONG64, 0, 0x48, 0xa1, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a);
 	HV_ASSERT_EQ(i.disp, 0x9abcdef012345678ULL);
 	HV_ASSERT_EQ(i.disp_bytes, 8);
 	/* VEX is decoded for its length only. */
@@ -538,7 +550,7 @@ HV_TEST(decode_segments)
 	HV_ASSERT_EQ(i.seg, HV_SEG_SS);
 	DECODE(&i, HV_MODE_LONG64, 0, 0x89, 0x04, 0x2c);	/* [rsp+rbp] */
 	HV_ASSERT_EQ(i.seg, HV_SEG_SS);
-	DECODE(&i, HV_MODE_LONG64, 0, 0x89, 0x04, 0x65, D4);	/* [d32] */
+	DECODE(&i, HV_MODE_LONG64, 0, 0x89, 0x04, 0x65, 0x78, 0x56, 0x34, 0x12);	/* [d32] */
 	HV_ASSERT_EQ(i.seg, HV_SEG_DS);
 	DECODE(&i, HV_MODE_LONG64, 0, 0x64, 0x89, 0x03);
 	HV_ASSERT_EQ(i.seg, HV_SEG_FS);
@@ -595,7 +607,7 @@ HV_TEST(decode_not_emulated)
 	DECODE(&i, HV_MODE_LONG64, EINV, 0x66, 0x0f, 0xc3, 0x03);	/* MOVNTI */
 	DECODE(&i, HV_MODE_LONG64, EINV, 0xf3, 0x0f, 0xc3, 0x03);
 	DECODE(&i, HV_MODE_LONG64, EINV, 0xf0, 0x89, 0x03);	/* LOCK MOV */
-	DECODE(&i, HV_MODE_LONG64, EINV, 0xc7, 0x0b, D4);	/* C7 /1 */
+	DECODE(&i, HV_MODE_LONG64, EINV, 0xc7, 0x0b, 0x78, 0x56, 0x34, 0x12);	/* C7 /1 */
 	DECODE(&i, HV_MODE_LONG64, EINV, 0x8b);		/* truncated */
 	DECODE(&i, HV_MODE_LONG64, EINV, 0x8b, 0x43);
 }
@@ -669,14 +681,15 @@ static const struct begin_case begin_cases[] = {
 	    0x48, 0xc7, 0x03, 0x00, 0x00, 0x00, 0x80),
 	BEG(LONG64, W, 8, 0, 0x7fffffff, 0x48, 0xc7, 0x03, 0xff, 0xff, 0xff, 0x7f),
 	BEG(LONG64, W, 2, 0, 0x1234, 0x66, 0xc7, 0x03, 0x34, 0x12),
-	BEGS(LONG64, W, 8, 0, 0, 0x12345678, SS, 0x48, 0xc7, 0x44, 0x24, 0x10, D4),
+	BEGS(LONG64, W, 8, 0, 0, 0x12345678, SS, 0x48, 0xc7, 0x44, 0x24, 0x10,
+	     0x78, 0x56, 0x34, 0x12),
 	/* moffs */
-	BEG(LONG64, W, 1, 0, 0x80, 0xa2, D8),
-	BEG(LONG64, W, 8, 0, RAX0, 0x48, 0xa3, D8),
-	BEG(LONG64, W, 2, 0, 0x9080, 0x66, 0xa3, D8),
-	BEG(LONG64, R, 1, 0, 0, 0xa0, D8),
-	BEG(LONG64, R, 4, 0, 0, 0xa1, D8),
-	BEG(LONG64, R, 8, 0, 0, 0x48, 0xa1, D8),
+	BEG(LONG64, W, 1, 0, 0x80, 0xa2, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
+	BEG(LONG64, W, 8, 0, RAX0, 0x48, 0xa3, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
+	BEG(LONG64, W, 2, 0, 0x9080, 0x66, 0xa3, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
+	BEG(LONG64, R, 1, 0, 0, 0xa0, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
+	BEG(LONG64, R, 4, 0, 0, 0xa1, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
+	BEG(LONG64, R, 8, 0, 0, 0x48, 0xa1, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
 	/* Loads */
 	BEG(LONG64, R, 1, 0, 0, 0x8a, 0x03),
 	BEG(LONG64, R, 4, 0, 0, 0x8b, 0x03),
@@ -701,7 +714,7 @@ static const struct begin_case begin_cases[] = {
 	BEG(LONG64, R, 1, 0, 0, 0x0a, 0x03),
 	BEG(LONG64, R, 4, 0, 0, 0x3b, 0x03),
 	BEG(LONG64, R, 1, 1, 0, 0x80, 0x0b, 0x01),
-	BEG(LONG64, R, 4, 1, 0, 0x81, 0x23, D4),
+	BEG(LONG64, R, 4, 1, 0, 0x81, 0x23, 0x78, 0x56, 0x34, 0x12),
 	BEG(LONG64, R, 4, 1, 0, 0x83, 0x23, 0xf0),
 	BEG(LONG64, R, 8, 1, 0, 0x48, 0x83, 0x23, 0xf0),
 	BEG(LONG64, R, 1, 0, 0, 0x80, 0x3b, 0x05),
@@ -709,8 +722,8 @@ static const struct begin_case begin_cases[] = {
 	BEG(LONG64, R, 1, 0, 0, 0x84, 0x03),
 	BEG(LONG64, R, 4, 0, 0, 0x85, 0x03),
 	BEG(LONG64, R, 1, 0, 0, 0xf6, 0x03, 0x01),
-	BEG(LONG64, R, 4, 0, 0, 0xf7, 0x03, D4),
-	BEG(LONG64, R, 8, 0, 0, 0x48, 0xf7, 0x03, D4),
+	BEG(LONG64, R, 4, 0, 0, 0xf7, 0x03, 0x78, 0x56, 0x34, 0x12),
+	BEG(LONG64, R, 8, 0, 0, 0x48, 0xf7, 0x03, 0x78, 0x56, 0x34, 0x12),
 	BEG(LONG64, R, 1, 1, 0, 0xf6, 0x13),		/* NOT */
 	BEG(LONG64, R, 4, 1, 0, 0xf7, 0x1b),		/* NEG */
 	BEG(LONG64, R, 1, 1, 0, 0xfe, 0x03),		/* INC */
@@ -738,15 +751,15 @@ static const struct begin_case begin_cases[] = {
 	/* Legacy modes */
 	BEG(PROT32, W, 4, 0, 0xb0a09080, 0x89, 0x03),
 	BEG(PROT32, W, 2, 0, 0x9080, 0x66, 0x89, 0x03),
-	BEG(PROT32, W, 4, 0, 0x12345678, 0xc7, 0x03, D4),
+	BEG(PROT32, W, 4, 0, 0x12345678, 0xc7, 0x03, 0x78, 0x56, 0x34, 0x12),
 	BEG(PROT32, W, 1, 0, 0x90, 0x88, 0x23),		/* AH */
-	BEG(PROT32, R, 4, 0, 0, 0xa1, D4),
+	BEG(PROT32, R, 4, 0, 0, 0xa1, 0x78, 0x56, 0x34, 0x12),
 	BEG(PROT16, W, 2, 0, 0x9080, 0x89, 0x07),
 	BEG(REAL, W, 2, 0, 0x9080, 0x89, 0x07),
 	BEG(REAL, W, 4, 0, 0xb0a09080, 0x66, 0x89, 0x07),
 	BEG(REAL, W, 1, 0, 0x90, 0x88, 0x27),
 	BEG(REAL, W, 2, 0, 0x1234, 0xc7, 0x07, 0x34, 0x12),
-	BEG(REAL, W, 4, 0, 0x12345678, 0x66, 0xc7, 0x07, D4),
+	BEG(REAL, W, 4, 0, 0x12345678, 0x66, 0xc7, 0x07, 0x78, 0x56, 0x34, 0x12),
 	BEG(VM86, W, 2, 0, 0xfffe, 0xc7, 0x07, 0xfe, 0xff),
 };
 
@@ -824,7 +837,8 @@ static const struct load_case load_cases[] = {
 	LD(LONG64, 0xab, RBX, 0xf3e3d3c3b3a3ab83ULL, 0x8a, 0x3b),
 	LD(LONG64, 0xab, RDI, 0xf7e7d7c7b7a797abULL, 0x40, 0x8a, 0x3b),
 	LD(LONG64, 0xab, R12, 0xfcecdcccbcac9cabULL, 0x44, 0x8a, 0x23),
-	LD(LONG64, 0xab, RAX, 0xf0e0d0c0b0a090abULL, 0xa0, D8),
+	LD(LONG64, 0xab, RAX, 0xf0e0d0c0b0a090abULL, 0xa0,
+	   0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
 	/* Bytes above the access size are ignored. */
 	LD(LONG64, 0xffffffffffffff12ULL, RAX, 0xf0e0d0c0b0a09012ULL, 0x8a, 0x03),
 	/* 16 bits keep the rest, 32 bits zero-extend, 64 bits replace. */
@@ -835,8 +849,10 @@ static const struct load_case load_cases[] = {
 	LD(LONG64, 0x1122334455667788ULL, R15, 0x1122334455667788ULL,
 	   0x4c, 0x8b, 0x3b),
 	LD(LONG64, 0x11223344, R9, 0x11223344, 0x44, 0x8b, 0x0b),
-	LD(LONG64, 0x55667788, RAX, 0x55667788, 0xa1, D8),
-	LD(LONG64, 0x1122334455667788ULL, RAX, 0x1122334455667788ULL, 0x48, 0xa1, D8),
+	LD(LONG64, 0x55667788, RAX, 0x55667788, 0xa1,
+	   0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
+	LD(LONG64, 0x1122334455667788ULL, RAX, 0x1122334455667788ULL,
+	   0x48, 0xa1, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a),
 	/* MOVZX / MOVSX / MOVSXD */
 	LD(LONG64, 0x80, RAX, 0x80, 0x0f, 0xb6, 0x03),
 	LD(LONG64, 0x80, RAX, 0xf0e0d0c0b0a00080ULL, 0x66, 0x0f, 0xb6, 0x03),
@@ -862,7 +878,7 @@ static const struct load_case load_cases[] = {
 	LD(LONG64, 0x0001, RCX, 0xf1e1d1c1b1a19182ULL, 0x66, 0x03, 0x0b),
 	LD(LONG64, 0x12345678, RAX, RAX0, 0x3b, 0x03),		/* CMP */
 	LD(LONG64, 0x12345678, RAX, RAX0, 0x85, 0x03),		/* TEST */
-	LD(LONG64, 0x12345678, RAX, RAX0, 0x81, 0x3b, D4),	/* CMP imm */
+	LD(LONG64, 0x12345678, RAX, RAX0, 0x81, 0x3b, 0x78, 0x56, 0x34, 0x12),	/* CMP imm */
 	/* Legacy modes: 32-bit destinations are zero-extended too. */
 	LD(PROT32, 0x11223344, RAX, 0x11223344, 0x8b, 0x03),
 	LD(PROT32, 0x1234, RAX, 0xf0e0d0c0b0a01234ULL, 0x66, 0x8b, 0x03),
@@ -1073,7 +1089,9 @@ HV_TEST(mmio_rmw_table)
  * RFLAGS = @fi; returns a and stores RFLAGS in *@fo.  The red zone is
  * stepped over before pushing.
  */
-#define HW_ASM(insn)							\
+#define HW_ASM(insn) do {						\
+	u64 __f;							\
+									\
 	asm volatile("lea -128(%%rsp), %%rsp\n\t"			\
 		     "push %[fi]\n\t"					\
 		     "popfq\n\t"					\
@@ -1081,50 +1099,80 @@ HV_TEST(mmio_rmw_table)
 		     "pushfq\n\t"					\
 		     "pop %[fo]\n\t"					\
 		     "lea 128(%%rsp), %%rsp"				\
-		     : [a] "+r" (a), [fo] "=&r" (f)			\
+		     : [a] "+r" (a), [fo] "=&r" (__f)			\
 		     : [b] "r" (b), [fi] "r" (fi)			\
-		     : "cc", "memory")
+		     : "cc", "memory");					\
+	*fo = __f;							\
+} while (0)
 
-#define HW_OP(OP, mn)							\
-	case OP:							\
-		switch (size) {						\
-		case 1: HW_ASM(mn "b %b[b], %b[a]"); break;		\
-		case 2: HW_ASM(mn "w %w[b], %w[a]"); break;		\
-		case 4: HW_ASM(mn "l %k[b], %k[a]"); break;		\
-		default: HW_ASM(mn "q %q[b], %q[a]"); break;		\
-		}							\
-		break
+/* One of the four instructions, by @size. */
+#define HW_SIZED(insn1, insn2, insn4, insn8) do {			\
+	switch (size) {							\
+	case 1:								\
+		HW_ASM(insn1);						\
+		break;							\
+	case 2:								\
+		HW_ASM(insn2);						\
+		break;							\
+	case 4:								\
+		HW_ASM(insn4);						\
+		break;							\
+	default:							\
+		HW_ASM(insn8);						\
+		break;							\
+	}								\
+} while (0)
 
-#define HW_UNOP(OP, mn)							\
-	case OP:							\
-		switch (size) {						\
-		case 1: HW_ASM(mn "b %b[a]"); break;			\
-		case 2: HW_ASM(mn "w %w[a]"); break;			\
-		case 4: HW_ASM(mn "l %k[a]"); break;			\
-		default: HW_ASM(mn "q %q[a]"); break;			\
-		}							\
-		break
+/* "mn b, a" and "mn a" in @size, for the mnemonic @mn. */
+#define HW_OP(mn)	HW_SIZED(#mn "b %b[b], %b[a]", #mn "w %w[b], %w[a]", \
+				 #mn "l %k[b], %k[a]", #mn "q %q[b], %q[a]")
+#define HW_UNOP(mn)	HW_SIZED(#mn "b %b[a]", #mn "w %w[a]",	\
+				 #mn "l %k[a]", #mn "q %q[a]")
 
 static u64 hw_alu(u8 op, unsigned int size, u64 a, u64 b, u64 fi, u64 *fo)
 {
-	u64 f = 0;
-
+	*fo = 0;
 	switch (op) {
-	HW_OP(HV_OP_ADD, "add");
-	HW_OP(HV_OP_OR, "or");
-	HW_OP(HV_OP_ADC, "adc");
-	HW_OP(HV_OP_SBB, "sbb");
-	HW_OP(HV_OP_AND, "and");
-	HW_OP(HV_OP_SUB, "sub");
-	HW_OP(HV_OP_XOR, "xor");
-	HW_OP(HV_OP_CMP, "cmp");
-	HW_OP(HV_OP_TEST, "test");
-	HW_UNOP(HV_OP_NOT, "not");
-	HW_UNOP(HV_OP_NEG, "neg");
-	HW_UNOP(HV_OP_INC, "inc");
-	HW_UNOP(HV_OP_DEC, "dec");
+	case HV_OP_ADD:
+		HW_OP(add);
+		break;
+	case HV_OP_OR:
+		HW_OP(or);
+		break;
+	case HV_OP_ADC:
+		HW_OP(adc);
+		break;
+	case HV_OP_SBB:
+		HW_OP(sbb);
+		break;
+	case HV_OP_AND:
+		HW_OP(and);
+		break;
+	case HV_OP_SUB:
+		HW_OP(sub);
+		break;
+	case HV_OP_XOR:
+		HW_OP(xor);
+		break;
+	case HV_OP_CMP:
+		HW_OP(cmp);
+		break;
+	case HV_OP_TEST:
+		HW_OP(test);
+		break;
+	case HV_OP_NOT:
+		HW_UNOP(not);
+		break;
+	case HV_OP_NEG:
+		HW_UNOP(neg);
+		break;
+	case HV_OP_INC:
+		HW_UNOP(inc);
+		break;
+	case HV_OP_DEC:
+		HW_UNOP(dec);
+		break;
 	}
-	*fo = f;
 	return a;
 }
 #endif
@@ -1251,7 +1299,8 @@ static void check_alu(u8 op, unsigned int size, enum alu_form form, u64 mem,
 #ifdef __x86_64__
 	want = hw_alu(op, size, a & m, b & m, fi, &wflags);
 #else
-	want = wflags = 0;
+	want = 0;
+	wflags = 0;
 #endif
 	regs_init(&regs);
 	regs.rflags = fi;
@@ -1659,10 +1708,11 @@ HV_TEST(effective_addresses)
 
 	regs_init(&regs);
 #define EA_IS(mode, want, ...) do {					\
+	u64 __want = (want);						\
 	INSN(&insn, mode, __VA_ARGS__);					\
 	HV_ASSERT_EQ(hv_insn_ea(&insn, &regs, &ea), 0);			\
-	HV_ASSERT(ea == (u64)(want), "ea %#llx, want %#llx",		\
-		  (unsigned long long)ea, (unsigned long long)(want));	\
+	HV_ASSERT(ea == __want, "ea %#llx, want %#llx",			\
+		  (unsigned long long)ea, (unsigned long long)__want);	\
 	HV_ASSERT_EQ(hv_emul_mmio_begin(&insn, &regs, &acc), 0);	\
 	HV_ASSERT(acc.ea == ea, "acc.ea");				\
 } while (0)
@@ -1671,7 +1721,7 @@ HV_TEST(effective_addresses)
 	EA_IS(HV_MODE_LONG64, 0x1000 + 7 + 0x10,
 	      0x48, 0x8b, 0x05, 0x10, 0x00, 0x00, 0x00);
 	EA_IS(HV_MODE_LONG64, 0x1000 + 10 - 0x10,
-	      0xc7, 0x05, 0xf0, 0xff, 0xff, 0xff, D4);
+	      0xc7, 0x05, 0xf0, 0xff, 0xff, 0xff, 0x78, 0x56, 0x34, 0x12);
 	regs.rip = 0x100000008ULL;
 	EA_IS(HV_MODE_LONG64, 0xffffffff,			/* EIP-relative */
 	      0x67, 0x8b, 0x05, 0xf0, 0xff, 0xff, 0xff);
@@ -1680,14 +1730,15 @@ HV_TEST(effective_addresses)
 	EA_IS(HV_MODE_LONG64, (RBX0 + 4 * RCX0) & 0xffffffff,
 	      0x67, 0x8b, 0x04, 0x8b);
 	EA_IS(HV_MODE_LONG64, 4 * 0xfcecdcccbcac9c8cULL + 0x12345678,
-	      0x42, 0x8b, 0x04, 0xa5, D4);
+	      0x42, 0x8b, 0x04, 0xa5, 0x78, 0x56, 0x34, 0x12);
 	EA_IS(HV_MODE_LONG64, 0xffffffff80000000ULL,
 	      0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x80);
-	EA_IS(HV_MODE_LONG64, 0x12345678, 0x41, 0x8b, 0x04, 0x25, D4);
+	EA_IS(HV_MODE_LONG64, 0x12345678, 0x41, 0x8b, 0x04, 0x25, 0x78, 0x56, 0x34, 0x12);
 	EA_IS(HV_MODE_LONG64, 0xfdedddcdbdad9d8dULL - 16, 0x41, 0x8b, 0x45, 0xf0);
 	EA_IS(HV_MODE_LONG64, 0xf4e4d4c4b4a49484ULL, 0x8b, 0x04, 0x24);
-	EA_IS(HV_MODE_LONG64, 0x9abcdef012345678ULL, 0xa1, D8);
-	EA_IS(HV_MODE_LONG64, 0x12345678, 0x67, 0xa1, D4);
+	EA_IS(HV_MODE_LONG64, 0x9abcdef012345678ULL,
+	      0xa1, 0x78, 0x56, 0x34, 0x12, 0xf0, 0xde, 0xbc, 0x9a);
+	EA_IS(HV_MODE_LONG64, 0x12345678, 0x67, 0xa1, 0x78, 0x56, 0x34, 0x12);
 	/* 16-bit: sums wrap at 64K. */
 	EA_IS(HV_MODE_REAL, (0x9383 + 0x9686) & 0xffff, 0x8b, 0x00);
 	EA_IS(HV_MODE_REAL, (0x9383 + 0x9787 - 2) & 0xffff, 0x8b, 0x41, 0xfe);
@@ -1701,8 +1752,8 @@ HV_TEST(effective_addresses)
 	/* 32-bit */
 	EA_IS(HV_MODE_PROT32, (RBX0 + 2 * RCX0 + 0xffffffff80000000ULL) &
 	      0xffffffff, 0x8b, 0x84, 0x4b, 0x00, 0x00, 0x00, 0x80);
-	EA_IS(HV_MODE_PROT32, 0x12345678, 0x8b, 0x05, D4);
-	EA_IS(HV_MODE_PROT32, 0x12345678, 0xa1, D4);
+	EA_IS(HV_MODE_PROT32, 0x12345678, 0x8b, 0x05, 0x78, 0x56, 0x34, 0x12);
+	EA_IS(HV_MODE_PROT32, 0x12345678, 0xa1, 0x78, 0x56, 0x34, 0x12);
 	EA_IS(HV_MODE_PROT32, 0x1234, 0x67, 0xa1, 0x34, 0x12);
 #undef EA_IS
 
@@ -1804,6 +1855,12 @@ static void random_insn(u8 *b, enum hv_cpu_mode mode)
 	static const u8 pfx[] = {
 		0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3,
 	};
+	/* the emulated opcodes, to bias towards */
+	static const u8 emulated[] = {
+		0x88, 0x89, 0x8a, 0x8b, 0xc6, 0xc7, 0x80, 0x81, 0x83, 0x01,
+		0x29, 0x3b, 0x85, 0xf6, 0xf7, 0xfe, 0xff, 0x86, 0xa1, 0xa3,
+		0xa4, 0xab, 0xac, 0xaf, 0x63,
+	};
 	unsigned int n = 0, i, k = rng() % 4;
 
 	for (i = 0; i < k; i++)
@@ -1815,12 +1872,7 @@ static void random_insn(u8 *b, enum hv_cpu_mode mode)
 		b[n++] = 0x0f;
 		break;
 	case 1:
-		/* bias towards the emulated opcodes */
-		b[n++] = (const u8[]){ 0x88, 0x89, 0x8a, 0x8b, 0xc6, 0xc7,
-				       0x80, 0x81, 0x83, 0x01, 0x29, 0x3b,
-				       0x85, 0xf6, 0xf7, 0xfe, 0xff, 0x86,
-				       0xa1, 0xa3, 0xa4, 0xab, 0xac, 0xaf,
-				       0x63 }[rng() % 25];
+		b[n++] = emulated[rng() % ARRAY_SIZE(emulated)];
 		break;
 	}
 	while (n < 16)

@@ -8,27 +8,27 @@
 #include "hv_test.h"
 #include "../../../arch/x86/hv/guest_walk.h"
 
-#define MEM_SIZE	(1U << 20)	/* guest "RAM": 1 MiB at GPA 0 */
+#define MEM_SIZE	BIT(20)		/* guest "RAM": 1 MiB at GPA 0 */
 #define PAGE		0x1000ULL
 
-#define CR0_PG		(1ULL << 31)
-#define CR0_WP		(1ULL << 16)
-#define CR4_PSE		(1ULL << 4)
-#define CR4_PAE		(1ULL << 5)
-#define CR4_LA57	(1ULL << 12)
-#define CR4_SMEP	(1ULL << 20)
-#define CR4_SMAP	(1ULL << 21)
-#define EFER_LME	(1ULL << 8)
-#define EFER_LMA	(1ULL << 10)
-#define EFER_NXE	(1ULL << 11)
+#define CR0_PG		BIT_ULL(31)
+#define CR0_WP		BIT_ULL(16)
+#define CR4_PSE		BIT_ULL(4)
+#define CR4_PAE		BIT_ULL(5)
+#define CR4_LA57	BIT_ULL(12)
+#define CR4_SMEP	BIT_ULL(20)
+#define CR4_SMAP	BIT_ULL(21)
+#define EFER_LME	BIT_ULL(8)
+#define EFER_LMA	BIT_ULL(10)
+#define EFER_NXE	BIT_ULL(11)
 
-#define P		(1ULL << 0)
-#define W		(1ULL << 1)
-#define U		(1ULL << 2)
-#define A		(1ULL << 5)
-#define D		(1ULL << 6)
-#define PS		(1ULL << 7)
-#define XD		(1ULL << 63)
+#define P		BIT_ULL(0)
+#define W		BIT_ULL(1)
+#define U		BIT_ULL(2)
+#define A		BIT_ULL(5)
+#define D		BIT_ULL(6)
+#define PS		BIT_ULL(7)
+#define XD		BIT_ULL(63)
 
 #define EC_P		0x1
 #define EC_W		0x2

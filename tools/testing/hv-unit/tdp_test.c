@@ -10,10 +10,10 @@
 #include "hv_test.h"
 #include "../../../arch/x86/hv/mmu/tdp.h"
 
-#define KB	(1ULL << 10)
-#define MB	(1ULL << 20)
-#define GB	(1ULL << 30)
-#define TB	(1ULL << 40)
+#define KB	BIT_ULL(10)
+#define MB	BIT_ULL(20)
+#define GB	BIT_ULL(30)
+#define TB	BIT_ULL(40)
 
 /* ---------------------------------------------------------------------- */
 /* Fake physical memory: table n lives at FAKE_PA_BASE + (n + 1) * 4K.     */
@@ -130,9 +130,11 @@ static void env_fini(struct env *e)
 	free(e->mem.live);
 }
 
-#define FOR_EACH_CONFIG(ept, levels)				\
-	for (ept = 0; ept < 2; ept++)				\
-		for (levels = 4; levels <= 5; levels++)
+/* NPT then EPT, each with 4- then 5-level tables. */
+#define FOR_EACH_CONFIG(ept, levels)					\
+	for (int __cfg = 0;						\
+	     __cfg < 4 && ((ept) = __cfg / 2, (levels) = 4 + __cfg % 2, 1); \
+	     __cfg++)
 
 /* ---------------------------------------------------------------------- */
 /* Reference walker, from the entry formats:                               */
@@ -209,7 +211,8 @@ static bool ref_walk(struct env *e, u64 gpa, struct ref_tr *tr)
 			w = w && (ent & 2);
 			x = x && (ent & 4);
 			if (leaf) {
-				HV_ASSERT(((ent >> 3) & 7) == 6, "EPT leaf memory type not WB: %#llx",
+				HV_ASSERT(((ent >> 3) & 7) == 6,
+					  "EPT leaf memory type not WB: %#llx",
 					  (unsigned long long)ent);
 				HV_ASSERT(!(ent & 0x40), "EPT leaf ignores PAT");
 			} else {
@@ -1338,8 +1341,10 @@ static void random_ops(bool ept, int levels, u64 seed, int nops)
 			start = m.region[r] + (rnd_below(REGION_PAGES) << 12);
 			if (rnd() & 1)	/* often start near a table edge */
 				start = (start & ~(2 * MB - 1)) - (rnd_below(4) << 12);
-			len = k < 40 ? rnd_below(16) + 1 : k < 70 ? rnd_below(1024) + 1 :
-			      k < 92 ? rnd_below(REGION_PAGES) + 1 : rnd_below(2 * REGION_PAGES) + 1;
+			len = k < 40 ? rnd_below(16) + 1 :
+			      k < 70 ? rnd_below(1024) + 1 :
+			      k < 92 ? rnd_below(REGION_PAGES) + 1 :
+			      rnd_below(2 * REGION_PAGES) + 1;
 			len <<= 12;
 			if (start > e.t.max_gpa)
 				start = 0;
@@ -1377,7 +1382,8 @@ static void random_ops(bool ept, int levels, u64 seed, int nops)
 			model_check_all(&e, &m);
 	}
 	model_check_all(&e, &m);
-	hv_diag("%s%d seed %#llx: %llu maps (%ld splits, %ld over tables), %llu unmaps, %llu protects, %ld tables at most, %ld allocated",
+	hv_diag("%s%d seed %#llx: %llu maps (%ld splits, %ld over tables), "
+		"%llu unmaps, %llu protects, %ld tables at most, %ld allocated",
 		ept ? "ept" : "npt", levels, (unsigned long long)seed,
 		(unsigned long long)stats[0], splits,
 		merges, (unsigned long long)stats[1], (unsigned long long)stats[2],

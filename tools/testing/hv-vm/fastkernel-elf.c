@@ -47,7 +47,8 @@ int main(int argc, char **argv)
 	f = fopen(argv[1], "rb");
 	if (!f)
 		die("cannot open %s", argv[1]);
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+	size = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	if (size < 0 || fseek(f, 0, SEEK_SET))
 		die("cannot size %s", argv[1]);
 	elf = malloc(size ? size : 1);
 	if (!elf || fread(elf, 1, size, f) != (size_t)size)
@@ -94,8 +95,10 @@ int main(int argc, char **argv)
 		if (ph[i].p_paddr - lo + ph[i].p_filesz > fileend)
 			fileend = ph[i].p_paddr - lo + ph[i].p_filesz;
 	}
-	/* Trailing zeros (bss stored as zeros, .init.scratch, ...) are not
-	 * shipped: the stub clears [KDEST + KFILELEN, KMEMEND). */
+	/*
+	 * Trailing zeros (bss stored as zeros, .init.scratch, ...) are not
+	 * shipped: the stub clears [KDEST + KFILELEN, KMEMEND).
+	 */
 	while (fileend && !img[fileend - 1])
 		fileend--;
 	len = (fileend + 15) & ~15ULL;

@@ -97,7 +97,11 @@ static inline void hv_guest_prot32(struct hv_guest *g, int vcpu, uint64_t rip,
 	data.selector = 0x10;
 	data.type = 0x3;
 	s.cs = code;
-	s.ds = s.es = s.fs = s.gs = s.ss = data;
+	s.ds = data;
+	s.es = data;
+	s.fs = data;
+	s.gs = data;
+	s.ss = data;
 	s.cr0 |= 1;	/* PE */
 	HV_ASSERT_OK(ioctl(vcpu, KVM_SET_SREGS, &s));
 	HV_ASSERT_OK(ioctl(vcpu, KVM_SET_REGS, &regs));
@@ -126,13 +130,14 @@ static inline const char *hv_exit_name(int reason)
 }
 
 #define HV_ASSERT_EXIT(g, want) do {					\
-	int __r = hv_guest_run(g);					\
-	if (__r != (want))						\
+	struct hv_guest *__eg = (g);					\
+	int __r = hv_guest_run(__eg), __w = (want);			\
+	if (__r != __w)							\
 		HV_FAIL("exit %s (%d), expected %s; internal.suberror %u data %llx %llx", \
-			hv_exit_name(__r), __r, hv_exit_name(want),	\
-			(g)->run->internal.suberror,			\
-			(unsigned long long)(g)->run->internal.data[0],	\
-			(unsigned long long)(g)->run->internal.data[1]); \
+			hv_exit_name(__r), __r, hv_exit_name(__w),	\
+			__eg->run->internal.suberror,			\
+			(unsigned long long)__eg->run->internal.data[0], \
+			(unsigned long long)__eg->run->internal.data[1]); \
 } while (0)
 
 static inline uint64_t hv_io_data(struct hv_guest *g)
@@ -144,12 +149,13 @@ static inline uint64_t hv_io_data(struct hv_guest *g)
 }
 
 #define HV_ASSERT_OUT(g, p, sz, val) do {				\
-	HV_ASSERT_EXIT(g, KVM_EXIT_IO);					\
-	HV_ASSERT_EQ((g)->run->io.direction, KVM_EXIT_IO_OUT);		\
-	HV_ASSERT_EQ((g)->run->io.port, p);				\
-	HV_ASSERT_EQ((g)->run->io.size, sz);				\
-	HV_ASSERT_EQ((g)->run->io.count, 1);				\
-	HV_ASSERT_EQ(hv_io_data(g), val);				\
+	struct hv_guest *__og = (g);					\
+	HV_ASSERT_EXIT(__og, KVM_EXIT_IO);				\
+	HV_ASSERT_EQ(__og->run->io.direction, KVM_EXIT_IO_OUT);		\
+	HV_ASSERT_EQ(__og->run->io.port, p);				\
+	HV_ASSERT_EQ(__og->run->io.size, sz);				\
+	HV_ASSERT_EQ(__og->run->io.count, 1);				\
+	HV_ASSERT_EQ(hv_io_data(__og), val);				\
 } while (0)
 
 #endif /* HV_GUEST_H */

@@ -10,8 +10,10 @@
 
 #include "hv_util.h"
 
+#define BIT_ULL(nr)		(1ULL << (nr))
+
 #define MSR_EFER		0xc0000080
-#define EFER_SVME		(1ULL << 12)
+#define EFER_SVME		BIT_ULL(12)
 #define MSR_VMX_PROCBASED2	0x48b
 #define MSR_VMX_EPT_VPID_CAP	0x48c
 #define MSR_VMX_BASIC		0x480
@@ -80,14 +82,14 @@ HV_TEST(features_match_hardware)
 		p2 = 0;
 	if (!hv_rdmsr(0, MSR_VMX_EPT_VPID_CAP, &ept))
 		ept = 0;
-	expect_feature(features, "ept", p2 & (1ULL << (32 + 1)));
-	expect_feature(features, "desc_table_exiting", p2 & (1ULL << (32 + 2)));
-	expect_feature(features, "vpid", p2 & (1ULL << (32 + 5)));
-	expect_feature(features, "unrestricted_guest", p2 & (1ULL << (32 + 7)));
-	expect_feature(features, "spp", p2 & (1ULL << (32 + 23)));
-	expect_feature(features, "ept_4level", ept & (1ULL << 6));
-	expect_feature(features, "ept_5level", ept & (1ULL << 7));
-	expect_feature(features, "ept_ad", ept & (1ULL << 21));
+	expect_feature(features, "ept", p2 & BIT_ULL(32 + 1));
+	expect_feature(features, "desc_table_exiting", p2 & BIT_ULL(32 + 2));
+	expect_feature(features, "vpid", p2 & BIT_ULL(32 + 5));
+	expect_feature(features, "unrestricted_guest", p2 & BIT_ULL(32 + 7));
+	expect_feature(features, "spp", p2 & BIT_ULL(32 + 23));
+	expect_feature(features, "ept_4level", ept & BIT_ULL(6));
+	expect_feature(features, "ept_5level", ept & BIT_ULL(7));
+	expect_feature(features, "ept_ad", ept & BIT_ULL(21));
 }
 
 /* SVM only: EFER.SVME on each online CPU, as an independent witness. */

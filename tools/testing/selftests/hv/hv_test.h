@@ -36,14 +36,16 @@ static int hv_skip_fd = -1;
 /* Per-test time limit in seconds of the (possibly emulated) machine's time. */
 static unsigned int hv_test_timeout = 300;
 
-#define HV_TEST(fn_name)						\
-	static void fn_name(void);					\
-	__attribute__((constructor)) static void hv_register_##fn_name(void) \
+/* Defines the test @name, hv_test_##name(), and registers it as "name". */
+#define HV_TEST(name)							\
+	static void hv_test_##name(void);				\
+	__attribute__((constructor)) static void hv_register_##name(void) \
 	{								\
 		if (hv_nr_tests < HV_TEST_MAX)				\
-			hv_tests[hv_nr_tests++] = (struct hv_test){ #fn_name, fn_name }; \
+			hv_tests[hv_nr_tests++] =			\
+				(struct hv_test){ #name, hv_test_##name }; \
 	}								\
-	static void fn_name(void)
+	static void hv_test_##name(void)
 
 __attribute__((format(printf, 1, 2)))
 static inline void hv_diag(const char *fmt, ...)
@@ -87,12 +89,13 @@ static inline void hv_diag(const char *fmt, ...)
 
 /* @expr must fail with -1 and errno @err (a system call or ioctl). */
 #define HV_ASSERT_ERRNO(expr, err) do {					\
+	int __e = (err);						\
 	long __r;							\
 	errno = 0;							\
 	__r = (long)(expr);						\
-	if (__r != -1 || errno != (err))				\
+	if (__r != -1 || errno != __e)					\
 		HV_FAIL("%s: expected -1/%s, got %ld/%s", #expr,	\
-			strerrorname_np(err) ?: "?", __r,		\
+			strerrorname_np(__e) ?: "?", __r,		\
 			errno ? (strerrorname_np(errno) ?: "?") : "0");	\
 } while (0)
 
@@ -112,7 +115,8 @@ static int hv_test_run_one(const struct hv_test *t, int idx)
 	pid_t pid;
 
 	fflush(stdout);
-	if (pipe(pipefd) || (pid = fork()) < 0) {
+	pid = pipe(pipefd) ? -1 : fork();
+	if (pid < 0) {
 		hv_diag("%s: cannot start: %s", t->name, strerror(errno));
 		printf("not ok %d %s\n", idx, t->name);
 		return 1;
