@@ -27,7 +27,7 @@ for run in real:hello16.bin prot32:hello32.bin long4:hello64.elf \
 	mode=${run%%:*}
 	guest=$dir/guests/${run#*:}
 	echo "\$ hvrun --dev $dev --mode $mode $guest"
-	out=$("$hvrun" --dev "$dev" --mode "$mode" --timeout 60 "$guest" 2>&1)
+	out=$("$hvrun" --dev "$dev" --mode "$mode" --timeout 60 -v "$guest" 2>&1)
 	rc=$?
 	[ -z "$out" ] || printf '%s\n' "$out"
 	case $rc:$out in

@@ -20,6 +20,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <linux/hv.h>
+
 #include "libhv.h"
 
 #define SYS_GPA			0x1000ULL	/* libhv's GDT and page tables */
@@ -518,6 +520,20 @@ static int run_guest(struct hv_vcpu *vcpu, const struct options *o)
 	}
 }
 
+/* hv reports its backend and nested paging depth; KVM answers 0 to both. */
+static void describe_hypervisor(struct hv_vm *vm, const char *dev)
+{
+	long backend = hv_check_extension(vm, HV_CAP_BACKEND);
+	long levels = hv_check_extension(vm, HV_CAP_TDP_LEVELS);
+	bool vmx = backend == HV_BACKEND_VMX;
+
+	if (backend <= 0)
+		err("%s: a KVM device (backend and nested paging not reported)", dev);
+	else
+		err("%s: hv, backend %s, %ld-level %s", dev, vmx ? "vmx" : "svm",
+		    levels, vmx ? "EPT" : "NPT");
+}
+
 int main(int argc, char **argv)
 {
 	struct hv_vcpu vcpu = { .fd = -1 };
@@ -602,6 +618,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	if (o.verbose)
+		describe_hypervisor(&vm, o.dev);
 	if (o.verbose)
 		err("%s: %llu MiB of RAM at GPA 0, %s mode, entry 0x%llx, guest %s (%s, %zu bytes)",
 		    o.dev, (unsigned long long)o.mem_mb, mode_names[o.mode],
