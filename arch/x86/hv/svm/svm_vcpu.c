@@ -209,7 +209,11 @@ static void hv_svm_decode_exit(struct hv_x86_vcpu *v)
 	if (HV_SVM_HAS(&hv_svm_caps, NRIPS))
 		e->next_rip = c->next_rip;
 
-	switch (code) {
+	/*
+	 * Exit codes fit in 32 bits; VMEXIT_INVALID is -1 there (emulators
+	 * leave exit_code_hi at 0), so decode the low half, as KVM does.
+	 */
+	switch (c->exit_code) {
 	case SVM_EXIT_INTR:
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_SMI:
@@ -273,7 +277,7 @@ static void hv_svm_decode_exit(struct hv_x86_vcpu *v)
 	case SVM_EXIT_RDPRU:
 		e->reason = HV_EXIT_UD;
 		break;
-	case SVM_EXIT_ERR:
+	case (u32)SVM_EXIT_ERR:
 		e->reason = HV_EXIT_FAIL_ENTRY;
 		break;
 	default:

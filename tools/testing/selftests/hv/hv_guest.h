@@ -107,6 +107,56 @@ static inline void hv_guest_prot32(struct hv_guest *g, int vcpu, uint64_t rip,
 	HV_ASSERT_OK(ioctl(vcpu, KVM_SET_REGS, &regs));
 }
 
+#define HV_PT_BASE	0x70000		/* the guest page tables live here */
+
+/*
+ * 64-bit mode with @levels (4 or 5) of guest paging identity-mapping the
+ * first GiB with 2 MiB pages, at @rip.  Guest memory must reach 0x80000.
+ */
+static inline void hv_guest_long64(struct hv_guest *g, int vcpu, int levels,
+				   uint64_t rip, const uint8_t *start,
+				   const uint8_t *end)
+{
+	struct kvm_regs regs = { .rip = rip, .rflags = 0x2, .rsp = 0x8000 };
+	struct kvm_segment code = {
+		.base = 0, .limit = 0xffffffff, .selector = 0x8, .type = 0xb,
+		.present = 1, .l = 1, .s = 1, .g = 1,
+	};
+	struct kvm_segment data = code;
+	uint64_t *pml5 = (uint64_t *)(g->mem + HV_PT_BASE);
+	uint64_t *pml4 = (uint64_t *)(g->mem + HV_PT_BASE + 0x1000);
+	uint64_t *pdpt = (uint64_t *)(g->mem + HV_PT_BASE + 0x2000);
+	uint64_t *pd = (uint64_t *)(g->mem + HV_PT_BASE + 0x3000);
+	struct kvm_sregs s;
+	int i;
+
+	memcpy(g->mem + rip, start, end - start);
+	memset(g->mem + HV_PT_BASE, 0, 0x4000);
+	for (i = 0; i < 512; i++)
+		pd[i] = ((uint64_t)i << 21) | 0x83;	/* P, RW, PS */
+	pdpt[0] = (HV_PT_BASE + 0x3000) | 0x3;
+	pml4[0] = (HV_PT_BASE + 0x2000) | 0x3;
+	pml5[0] = (HV_PT_BASE + 0x1000) | 0x3;
+
+	HV_ASSERT_OK(ioctl(vcpu, KVM_GET_SREGS, &s));
+	data.selector = 0x10;
+	data.type = 0x3;
+	data.l = 0;
+	data.db = 1;
+	s.cs = code;
+	s.ds = data;
+	s.es = data;
+	s.fs = data;
+	s.gs = data;
+	s.ss = data;
+	s.cr3 = HV_PT_BASE + (levels == 5 ? 0 : 0x1000);
+	s.cr4 = 0x20 | (levels == 5 ? 0x1000 : 0);	/* PAE, LA57 */
+	s.cr0 = 0x80010033;			/* PG, WP, NE, ET, MP, PE */
+	s.efer = 0x500;				/* LME, LMA */
+	HV_ASSERT_OK(ioctl(vcpu, KVM_SET_SREGS, &s));
+	HV_ASSERT_OK(ioctl(vcpu, KVM_SET_REGS, &regs));
+}
+
 /* KVM_RUN that must succeed; returns the exit reason. */
 static inline int hv_guest_run(struct hv_guest *g)
 {

@@ -691,6 +691,75 @@ HV_TEST(host_munmap_is_seen_by_the_guest)
 	HV_ASSERT_ERRNO(ioctl(g.vcpu, KVM_RUN, 0), EFAULT);
 }
 
+/* 8-byte MMIO and a CR4 report, from 64-bit mode. */
+HV_GUEST_CODE(g_long, 64,
+	      "mov %cr4, %rax\n"
+	      "out %eax, $0x10\n"
+	      "mov $0x20000000, %rbx\n"	/* mapped, but in no memslot */
+	      "mov $0x1122334455667788, %rax\n"
+	      "mov %rax, (%rbx)\n"
+	      "mov 8(%rbx), %rax\n"
+	      "out %eax, $0x11\n"
+	      "shr $32, %rax\n"
+	      "out %eax, $0x12\n"
+	      "movb $0x77, 0x90000\n"	/* RAM through the guest's page tables */
+	      "hlt\n");
+
+static void long_mode_guest(int levels)
+{
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_long64(&g, g.vcpu, levels, 0x1000, g_long_start, g_long_end);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+	if (levels == 5 && !(hv_io_data(&g) & 0x1000))
+		HV_FAIL("CR4.LA57 is clear in a 5-level guest");
+	expect_mmio(&g, 0x20000000, 8, 1, 0x1122334455667788ULL);
+	expect_mmio(&g, 0x20000008, 8, 0, 0);
+	reply_mmio(&g, 0xaabbccdd99887766ULL);
+	HV_ASSERT_OUT(&g, 0x11, 4, 0x99887766);
+	HV_ASSERT_OUT(&g, 0x12, 4, 0xaabbccdd);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_HLT);
+	HV_ASSERT_EQ(g.mem[0x90000], 0x77);
+}
+
+HV_TEST(long_mode_4level_guest_8byte_mmio)
+{
+	long_mode_guest(4);
+}
+
+HV_TEST(long_mode_5level_guest_8byte_mmio)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid_count(7, 0, a, b, c, d);
+	if (!(c & (1u << 16)))
+		HV_SKIP("the CPU has no LA57 for 5-level guest paging");
+	long_mode_guest(5);
+}
+
+/*
+ * A state KVM_SET_SREGS accepts but the hardware refuses (CS.L and CS.D
+ * both set in long mode): the entry fails, and says so.
+ */
+HV_TEST(invalid_guest_state_fails_entry)
+{
+	struct kvm_sregs s;
+	struct hv_guest g;
+
+	hv_guest_init(&g, 1 << 20);
+	hv_guest_long64(&g, g.vcpu, 4, 0x1000, g_long_start, g_long_end);
+	HV_ASSERT_OK(ioctl(g.vcpu, KVM_GET_SREGS, &s));
+	s.cs.db = 1;
+	HV_ASSERT_OK(ioctl(g.vcpu, KVM_SET_SREGS, &s));
+	HV_ASSERT_EXIT(&g, KVM_EXIT_FAIL_ENTRY);
+	hv_diag("hardware entry failure reason 0x%llx",
+		(unsigned long long)g.run->fail_entry.hardware_entry_failure_reason);
+	/* Given a valid state again (as a VMM would after a failure), it runs. */
+	hv_guest_long64(&g, g.vcpu, 4, 0x1000, g_long_start, g_long_end);
+	HV_ASSERT_EXIT(&g, KVM_EXIT_IO);
+}
+
 HV_TEST(memslot_bad_inputs)
 {
 	int fd = hv_open_dev(), vm = hv_create_vm(fd);
