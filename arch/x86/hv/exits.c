@@ -312,20 +312,9 @@ static int hv_handle_msr(struct hv_x86_vcpu *v, bool write)
 static int hv_handle_xsetbv(struct hv_x86_vcpu *v)
 {
 	u64 xcr0 = (v->gprs[HV_GPR_RDX] << 32) | (u32)v->gprs[HV_GPR_RAX];
-	/* What the guest's CPUID enumerates, within its FPU state. */
-	u64 allowed = hv_cpuid_guest_xcr0_mask(v->cpuid, v->cpuid_nent) &
-		      v->guest_fpu.xfeatures;
 
-	/*
-	 * XCR0 rules of the SDM: x87 always, AVX needs SSE, AVX-512 needs AVX
-	 * and all three of its components, nothing the guest may not have.
-	 */
-	if (v->gprs[HV_GPR_RCX] != 0 ||
-	    ((xcr0 & XFEATURE_MASK_AVX512) &&
-	     ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
-	      !(xcr0 & XFEATURE_MASK_YMM))) || !(xcr0 & XFEATURE_MASK_FP) ||
-	    (xcr0 & ~allowed) ||
-	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))) {
+	/* Only XCR0 (ECX[31:0] = 0); its rules are shared with KVM_SET_XCRS. */
+	if ((u32)v->gprs[HV_GPR_RCX] != 0 || !hv_xcr0_valid(v, xcr0)) {
 		hv_inject_gp(v);
 		return 1;
 	}

@@ -198,7 +198,12 @@ long hv_arch_check_extension(struct hv_vm *vm, long ext)
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_XSAVE:
 		return vcpus;
+	case KVM_CAP_XCRS:
+		return vcpus && boot_cpu_has(X86_FEATURE_XSAVE);
+	case KVM_CAP_XSAVE2:
+		return vcpus ? hv_fpu_xsave2_size() : 0;
 	case KVM_CAP_NR_MEMSLOTS:
 		return vcpus ? HV_MAX_MEMSLOTS : 0;
 	case KVM_CAP_NR_VCPUS:

@@ -247,11 +247,15 @@ long hv_vcpu_msrs_ioctl(struct hv_x86_vcpu *v, struct kvm_msrs __user *u,
 			bool set);
 
 /*
- * arch/x86/hv/fpu.c: KVM_GET/SET_FPU, KVM_GET/SET_XSAVE, KVM_GET/SET_XCRS;
- * -ENOIOCTLCMD for any other ioctl.
+ * arch/x86/hv/fpu.c: KVM_GET/SET_FPU, KVM_GET/SET_XSAVE, KVM_GET_XSAVE2,
+ * KVM_GET/SET_XCRS; -ENOIOCTLCMD for any other ioctl.
  */
 long hv_vcpu_fpu_ioctl(struct hv_x86_vcpu *v, unsigned int ioctl,
 		       void __user *argp);
+/* May @v's XCR0 be @xcr0?  The one rule of XSETBV and KVM_SET_XCRS. */
+bool hv_xcr0_valid(struct hv_x86_vcpu *v, u64 xcr0);
+/* KVM_CAP_XSAVE2: bytes of KVM_GET_XSAVE2 and KVM_SET_XSAVE, >= 4096. */
+u32 hv_fpu_xsave2_size(void);
 
 /* arch/x86/hv/events.c */
 void hv_inject_exception(struct hv_x86_vcpu *v, u8 vector, bool has_error,

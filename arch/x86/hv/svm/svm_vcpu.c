@@ -310,7 +310,12 @@ void hv_svm_run(struct hv_x86_vcpu *v, bool flush_tlb)
 	local_irq_disable();
 	asm volatile("stgi" ::: "memory");
 
-	if (switch_xcr0)
+	/*
+	 * Restore the host's XCR0 from what the CPU holds, not from what we
+	 * loaded: an XSETBV that did not exit (QEMU's SVM never intercepts
+	 * it) must not leave the guest's value in the host.
+	 */
+	if (hv_host_xcr0 && xgetbv(XCR_XFEATURE_ENABLED_MASK) != hv_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, hv_host_xcr0);
 	/* #VMEXIT leaves DR7 at its reset value; breakpoints need it back. */
 	if (hw_breakpoint_active())
